@@ -1,0 +1,7 @@
+import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.preset';
+
+export default defineConfig(packageBuild({
+  index: 'src/index.ts',
+  redis: 'src/redis.ts',
+}, { external: ['ioredis'] }));

@@ -1,0 +1,2 @@
+export { RedisStore } from './ratelimit/redis-store';
+export type { RedisScriptClient, RedisStoreOptions } from './ratelimit/redis-store';
