@@ -1,0 +1,8 @@
+import { createApp } from '@manouche/core';
+import { settings } from './settings';
+import { urls } from './urls';
+
+/** The newsroom application. */
+export function createNewsroom() {
+  return createApp({ settings, urls });
+}

@@ -1,0 +1,2 @@
+import { serve } from './fortunes-app.mjs';
+await serve({ cached: false });

@@ -1,0 +1,11 @@
+import { createServer } from 'node:http';
+let n = 0;
+const server = createServer((req, res) => { n++;
+  const body = JSON.stringify({ message: 'Hello, World!' });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+});
+let base = process.cpuUsage(); let n0 = 0;
+process.on("SIGUSR2", () => { base = process.cpuUsage(); n0 = n; });
+process.on("SIGTERM", () => { const u = process.cpuUsage(base); console.log("cpu/req us", ((u.user + u.system) / (n - n0)).toFixed(2), "user", (u.user/(n-n0)).toFixed(2)); process.exit(0); });
+server.listen(0, '127.0.0.1', () => console.log(`listening http://127.0.0.1:${server.address().port}`));

@@ -1,0 +1,38 @@
+// A horizontal bar chart (SVG) of Manouche's throughput ratio to each contender, per test.
+const COLORS = { raw: '#6b7280', fastify: '#2563eb', 'express-typeorm': '#d97706' };
+
+export function ratioChart(rows, { title = 'Manouche throughput ÷ contender (same core, same moment)' } = {}) {
+  // rows: [{ test, against, ratio }]
+  const barHeight = 16;
+  const gap = 6;
+  const groupGap = 14;
+  const left = 170;
+  const width = 720;
+  const scaleMax = Math.max(2, ...rows.map((r) => r.ratio)) * 1.05;
+  const x = (v) => left + (v / scaleMax) * (width - left - 60);
+  const tests = [...new Set(rows.map((r) => r.test))];
+  let y = 50;
+  const parts = [];
+  for (const test of tests) {
+    parts.push(`<text x="10" y="${y + 12}" font-weight="bold">${test}</text>`);
+    for (const r of rows.filter((row) => row.test === test)) {
+      parts.push(
+        `<text x="${left - 8}" y="${y + 12}" text-anchor="end">vs ${r.against}</text>`,
+        `<rect x="${left}" y="${y}" width="${x(r.ratio) - left}" height="${barHeight}" fill="${COLORS[r.against] ?? '#888'}"/>`,
+        `<text x="${x(r.ratio) + 6}" y="${y + 12}">${r.ratio.toFixed(2)}×</text>`,
+      );
+      y += barHeight + gap;
+    }
+    y += groupGap;
+  }
+  const one = x(1);
+  const height = y + 20;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="22" font-size="15" font-weight="bold">${title}</text>
+<line x1="${one}" y1="40" x2="${one}" y2="${height - 15}" stroke="#111" stroke-dasharray="4 3"/>
+<text x="${one + 4}" y="38">1.0×</text>
+${parts.join('\n')}
+</svg>
+`;
+}

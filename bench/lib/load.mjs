@@ -1,0 +1,52 @@
+// Drive a URL with a load generator running as a separate process: wrk when
+// installed (C, light on the CPU the server needs), autocannon otherwise.
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import { LOAD_CPU, pinned } from './process.mjs';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+function hasWrk() {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch (error) {
+    return error.status === 1; // wrk --version exits 1 after printing
+  }
+}
+export const generator = hasWrk() ? 'wrk' : 'autocannon';
+
+const unit = { us: 1e-3, ms: 1, s: 1000 };
+const toMs = (text) => {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  return m ? Number(m[1]) * unit[m[2]] : NaN;
+};
+
+/**
+ * Load `url` with `connections` for `seconds`. Returns
+ * { rps, p50, p99, non2xx, errors } (latencies in ms).
+ */
+export async function load(url, { connections = 64, seconds = 10, method = 'GET', headers = {} } = {}) {
+  if (generator === 'wrk') {
+    const args = ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+    for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+    if (method !== 'GET') args.push('-s', new URL('./wrk-method.lua', import.meta.url).pathname);
+    const [command, argv] = pinned(LOAD_CPU, 'wrk', [...args, url]);
+    const { stdout } = await run(command, argv, { env: { ...process.env, WRK_METHOD: method }, maxBuffer: 1 << 20 });
+    const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+    const p50 = toMs(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? '');
+    const p99 = toMs(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '');
+    const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
+    const errors = /Socket errors:(.*)/.exec(stdout)?.[1]?.trim() ?? '';
+    return { rps, p50, p99, non2xx, errors };
+  }
+  const bin = require.resolve('autocannon/autocannon.js');
+  const args = [bin, '-j', '-c', String(connections), '-d', String(seconds), '-m', method];
+  for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}=${v}`);
+  const [command, argv] = pinned(LOAD_CPU, process.execPath, [...args, url]);
+  const { stdout } = await run(command, argv, { maxBuffer: 1 << 24 });
+  const r = JSON.parse(stdout);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors ? String(r.errors) : '' };
+}
