@@ -100,8 +100,8 @@ export { getListOr404, getObjectOr404 } from './shortcuts';
 export { assertNumQueries, captureQueries, QueryCountError } from './testing/index';
 
 // Signals
-export { m2mChanged, postDelete, postSave, preDelete, preSave } from './signals';
-export type { DeleteArgs, M2MAction, M2MChangedArgs, SaveArgs } from './signals';
+export { m2mChanged, postDelete, postMigrate, postSave, preDelete, preSave } from './signals';
+export type { DeleteArgs, M2MAction, M2MChangedArgs, MigrateArgs, SaveArgs } from './signals';
 
 // Errors
 export {

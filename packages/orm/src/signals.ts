@@ -1,5 +1,7 @@
 import { Signal } from '@manouche/core';
 import type { Database } from './db/database';
+import type { PlanStep } from './migrations/executor';
+import type { LoadedMigration } from './migrations/loader';
 
 /**
  * Django's model signals, on core's Signal. The sender is the model class:
@@ -44,3 +46,27 @@ export interface M2MChangedArgs<I = any> {
 }
 
 export const m2mChanged = new Signal<M2MChangedArgs>('m2mChanged');
+
+export interface MigrateArgs {
+  /** The connection alias (`'default'`); also the sender, so `connect(fn, { sender: 'default' })` listens to one database. */
+  sender: string;
+  using: string;
+  database: Database;
+  /** Every step run, in order (backwards steps when rolling back); empty when nothing was pending. */
+  plan: readonly PlanStep[];
+  /** The migrations applied forwards by this run, in order. */
+  applied: readonly LoadedMigration[];
+  /** True for `migrate --fake`: recorded, not run. */
+  fake: boolean;
+}
+
+/**
+ * Django's post_migrate: sent once at the end of every migrate run (the
+ * `migrate` command or `MigrationExecutor.migrate()/run()`), also when no
+ * migration was pending, so receivers can create rows the schema needs
+ * (auth's permissions). Not sent by `migrate --plan` nor when a migration
+ * failed. A receiver's error fails the run. Connect with a dispatchUid so a
+ * module imported twice registers once:
+ * `postMigrate.connect(createPermissions, { dispatchUid: 'auth.createPermissions' })`.
+ */
+export const postMigrate = new Signal<MigrateArgs>('postMigrate');

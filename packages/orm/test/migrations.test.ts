@@ -17,7 +17,9 @@ import {
   loadMigrations,
   MigrationExecutor,
   type Migration,
+  type MigrateArgs,
   ormApp,
+  postMigrate,
   ProjectState,
   Q,
   stateBefore,
@@ -263,6 +265,68 @@ for (const backend of BACKENDS) {
         await executor.migrate({ app: 'news', name: 'zero' });
       } finally {
         await db.close();
+      }
+    });
+
+    it('postMigrate is sent once per migrate run, with the alias and the migrations applied, also when none are pending', async () => {
+      const { models } = v1();
+      const received: MigrateArgs[] = [];
+      const recordedWhenReceived: number[] = [];
+      const otherDatabase = jest.fn();
+      const disconnect = postMigrate.connect(async (args) => {
+        received.push(args);
+        const { rows } = await args.database.query(`SELECT COUNT(*) FROM ${args.database.dialect.quote('manouche_migrations')}`);
+        recordedWhenReceived.push(Number(rows[0]![0]));
+      }, { dispatchUid: 'test.postMigrate' });
+      // the same dispatchUid registers once, as when a module is imported twice
+      postMigrate.connect(() => received.push({} as MigrateArgs), { dispatchUid: 'test.postMigrate' });
+      postMigrate.connect(otherDatabase, { sender: 'other' });
+      try {
+        const [code, , err] = await manage(models, 'migrate');
+        expect([code, err]).toEqual([0, '']);
+        expect(received).toHaveLength(1);
+        const [first] = received;
+        expect(first!.sender).toBe('default');
+        expect(first!.using).toBe('default');
+        expect(first!.database.vendor).toBe(backend === 'postgres' ? 'postgresql' : backend);
+        expect(first!.fake).toBe(false);
+        expect(first!.applied.map((m) => m.key)).toEqual(['news.0001_initial', expect.stringMatching(/^news\.0002_/)]);
+        // receivers run after the migrations were applied and recorded
+        expect(recordedWhenReceived).toEqual([2]);
+
+        expect((await manage(models, 'migrate'))[1]).toContain('No migrations to apply.');
+        expect(received).toHaveLength(2);
+        expect(received[1]!.plan).toEqual([]);
+        expect(received[1]!.applied).toEqual([]);
+
+        // --plan runs nothing, so sends nothing
+        await manage(models, 'migrate', '--plan');
+        expect(received).toHaveLength(2);
+
+        // a rollback is a migrate run too: its plan has the backwards steps, nothing applied
+        await manage(models, 'migrate', 'news', 'zero');
+        expect(received).toHaveLength(3);
+        expect(received[2]!.plan.map((s) => [s.migration.name.slice(0, 4), s.backwards])).toEqual([['0002', true], ['0001', true]]);
+        expect(received[2]!.applied).toEqual([]);
+        expect(otherDatabase).not.toHaveBeenCalled();
+      } finally {
+        disconnect();
+        postMigrate.disconnect(otherDatabase, { sender: 'other' });
+      }
+    });
+
+    it('a failing postMigrate receiver fails the migrate command with its message', async () => {
+      const { models } = v1();
+      const disconnect = postMigrate.connect(() => {
+        throw new Error('cannot create permissions');
+      });
+      try {
+        const [code, , err] = await manage(models, 'migrate');
+        expect(code).toBe(1);
+        expect(err).toContain('CommandError: cannot create permissions');
+      } finally {
+        disconnect();
+        await manage(models, 'migrate', 'news', 'zero');
       }
     });
   });

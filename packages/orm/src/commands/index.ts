@@ -62,23 +62,22 @@ function migrateCommand(config: CommandsConfig): Command {
       }
       out.write(`Operations to perform:\n  ${app ? (name ? `Target specific migration: ${name}, from ${app}` : `Apply all migrations: ${app}`) : `Apply all migrations: ${[...new Set(graph.plan().map((m) => m.app))].sort().join(', ')}`}\nRunning migrations:\n`);
       if (!steps.length) out.write('  No migrations to apply.\n');
-      else {
-        const progress = context.progress('Migrating', steps.length);
-        try {
-          await executor.run(steps, {
-            fake: Boolean(context.options.fake),
-            reporter: {
-              done: (step, seconds) => {
-                progress.log(`  ${step.backwards ? 'Unapplying' : 'Applying'} ${step.migration.key}...${context.options.fake ? ' FAKED' : ' OK'} (${seconds.toFixed(2)}s)`);
-                progress.tick(1, step.migration.key);
-              },
+      const progress = steps.length ? context.progress('Migrating', steps.length) : undefined;
+      try {
+        // run() also sends postMigrate, so it is called even when nothing is pending
+        await executor.run(steps, {
+          fake: Boolean(context.options.fake),
+          reporter: {
+            done: (step, seconds) => {
+              progress?.log(`  ${step.backwards ? 'Unapplying' : 'Applying'} ${step.migration.key}...${context.options.fake ? ' FAKED' : ' OK'} (${seconds.toFixed(2)}s)`);
+              progress?.tick(1, step.migration.key);
             },
-          });
-        } catch (error) {
-          throw new CommandError(error instanceof Error ? error.message : String(error));
-        }
-        progress.finish(`Applied ${steps.length} migration${steps.length === 1 ? '' : 's'}.`);
+          },
+        });
+      } catch (error) {
+        throw new CommandError(error instanceof Error ? error.message : String(error));
       }
+      progress?.finish(`Applied ${steps.length} migration${steps.length === 1 ? '' : 's'}.`);
       // models changed since the last migration would not be reflected in the database
       const changes = await detectChanges(executor.finalState(), modelsState(config), new NonInteractiveQuestioner('rename'), Object.keys(config.sources())).catch(() => new Map());
       if (changes.size) {

@@ -1,6 +1,7 @@
 import { Table, type QueryRunner } from 'typeorm';
 import type { Database } from '../db/database';
 import { ImproperlyConfiguredError } from '../errors';
+import { postMigrate } from '../signals';
 import { BigAutoField, CharField, DateTimeField, sqliteDatetime } from '../fields/scalar';
 import { Apps, ModelMeta } from '../models/meta';
 import { tableColumn } from '../schema/tables';
@@ -108,16 +109,22 @@ export class MigrationExecutor {
     return plan.filter((m) => wanted.has(m.key) && !applied.has(m.key)).map((migration) => ({ migration, backwards: false }));
   }
 
-  /** Apply a plan. `fake` only records it. */
+  /** Apply a plan (`fake` only records it), then send postMigrate, even for an empty plan. */
   async run(steps: PlanStep[], options: { fake?: boolean; reporter?: MigrateReporter } = {}): Promise<void> {
+    const fake = options.fake ?? false;
     options.reporter?.start?.(steps);
     for (const step of steps) {
       options.reporter?.step?.(step);
       const started = performance.now();
-      await this.runOne(step, options.fake ?? false);
+      await this.runOne(step, fake);
       options.reporter?.done?.(step, (performance.now() - started) / 1000);
     }
     this.db.clearStatementCache();
+    const alias = this.db.alias;
+    if (postMigrate.hasListeners(alias)) {
+      const applied = steps.filter((s) => !s.backwards).map((s) => s.migration);
+      await postMigrate.send(alias, { sender: alias, using: alias, database: this.db, plan: steps, applied, fake });
+    }
   }
 
   /** Apply everything unapplied (or up to a target). */
