@@ -123,4 +123,5 @@ export {
   RestrictedError,
   TransactionManagementError,
 } from './errors';
-export { ValidationError } from './validators/index';
+// one ValidationError for models and forms: core's
+export { ValidationError } from '@manouche/core';

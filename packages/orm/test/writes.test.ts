@@ -1,5 +1,6 @@
 import {
   CASCADE,
+  createRegistry,
   DatabaseError,
   defineModel,
   DO_NOTHING,
@@ -15,6 +16,7 @@ import {
   uuid4,
   ValidationError,
 } from '../src/index';
+import * as core from '@manouche/core';
 import { eachBackend } from './support';
 
 const Shelter = defineModel('w.Shelter', { fields: { code: fields.CharField({ primaryKey: true, maxLength: 10 }), city: fields.CharField({ maxLength: 50, default: '' }) } });
@@ -311,6 +313,16 @@ eachBackend('writes', models, ({ db, backend }) => {
       expect(slugError).toEqual({ slug: ['Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.'] });
       const blank = await new Owner({ name: '' }).fullClean().catch((e: ValidationError) => e.messageDict);
       expect(blank).toEqual({ name: ['This field cannot be blank.'] });
+    });
+
+    it("fullClean() runs core's validators and throws core's ValidationError, the one forms catch", async () => {
+      expect(ValidationError).toBe(core.ValidationError);
+      const Limited = defineModel('w.Limited', { fields: { code: fields.CharField({ maxLength: 10, validators: [new core.MinLengthValidator(3), core.validateSlug] }) } }, createRegistry());
+      const error = await new Limited({ code: 'a b' }).fullClean({ validateUnique: false }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(core.ValidationError);
+      expect((error as core.ValidationError).messageDict).toEqual({ code: ['Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.'] });
+      const short = await new Limited({ code: 'ab' }).fullClean({ validateUnique: false }).catch((e: core.ValidationError) => e.errorDict!.code!.map((x) => x.code));
+      expect(short).toEqual(['min_length']);
     });
 
     it('raises IntegrityError for a unique violation and a NOT NULL violation', async () => {

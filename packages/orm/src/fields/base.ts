@@ -1,4 +1,4 @@
-import { runValidators, ValidationError, type ValidatorLike } from '../validators/index';
+import { runValidators, ValidationError, type ValidatorLike } from '@manouche/core';
 import type { ModelMeta } from '../models/meta';
 
 /** The database families the ORM speaks (Django's `connection.vendor`). */

@@ -9,7 +9,7 @@ import {
   validateUnicodeSlug,
   ValidationError,
   type ValidatorLike,
-} from '../validators/index';
+} from '@manouche/core';
 import { type ColumnType, type Converter, Field, type FieldOptions, type Vendor } from './base';
 
 const isEmpty = (v: unknown): v is null | undefined | '' => v === null || v === undefined || v === '';

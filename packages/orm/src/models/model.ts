@@ -9,7 +9,7 @@ import { Manager } from '../query/manager';
 import { QuerySet } from '../query/queryset';
 import { ManyRelatedManager, RelatedManager } from '../query/related-managers';
 import { saveInstance, type SaveOptions } from '../query/writes';
-import { ValidationError } from '../validators/index';
+import { ValidationError } from '@manouche/core';
 import { Apps, ModelMeta, type ModelOptions, type ReverseRelation } from './meta';
 import { DB, IS_MODEL, RELATED, ROWSET } from './symbols';
 import type { AnyModel, FieldMap, ModelClass, PrimaryKey, Simplify } from './types';
