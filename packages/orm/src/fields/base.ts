@@ -170,6 +170,15 @@ export abstract class Field<T = unknown, N extends boolean = boolean, K extends 
 
   abstract columnType(vendor: Vendor): ColumnType;
 
+  /**
+   * A lookup or saved value that is not of this field's type (Django's "Field
+   * 'views' expected a number but got 'x'"): refused before it reaches the
+   * database, where MySQL would read '1 OR 1=1' as the number 1.
+   */
+  invalidValue(value: unknown, expected: string): ValidationError {
+    return new ValidationError('Field “%(field)s” expected %(expected)s but got %(value)r.', 'invalid', { field: this.name, expected, value });
+  }
+
   error(code: string, params: Record<string, unknown> = {}): ValidationError {
     return new ValidationError(this.messages[code] ?? code, code, params);
   }

@@ -16,6 +16,19 @@ const isEmpty = (v: unknown): v is null | undefined | '' => v === null || v === 
 
 // ---------------------------------------------------------------- integers
 
+const INTEGER_RE = /^\s*[-+]?\d+\s*$/;
+
+/** An integer parameter from a number, a bigint or a string of digits (kept as text beyond 2^53); undefined for anything else. */
+export function integerParam(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'string' && INTEGER_RE.test(value)) {
+    const n = Number(value);
+    return Number.isSafeInteger(n) ? n : value.trim();
+  }
+  return undefined;
+}
+
 abstract class IntegerBase<N extends boolean, O extends boolean> extends Field<number, N, 'number', O> {
   readonly lookupKind = 'number' as const;
   constructor(options: FieldOptions<number>) {
@@ -23,9 +36,17 @@ abstract class IntegerBase<N extends boolean, O extends boolean> extends Field<n
   }
   override toJs(value: unknown): number | null {
     if (isEmpty(value)) return null;
-    const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) ? Number(value) : NaN;
+    const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' && INTEGER_RE.test(value) ? Number(value) : NaN;
     if (!Number.isSafeInteger(n)) throw this.error('invalid', { value });
     return n;
+  }
+  override toDb(): Converter {
+    return (v: unknown) => {
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      const param = integerParam(v);
+      if (param === undefined) throw this.invalidValue(v, 'an integer');
+      return param;
+    };
   }
   override fromDb(vendor: Vendor): Converter {
     // mysql2 returns BIGINT beyond 2^53 as a string; keep every integer a number
@@ -182,6 +203,8 @@ export interface DecimalFieldOptions extends FieldOptions<string> {
   decimalPlaces: number;
 }
 
+const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Exact decimals, as strings (`'12.50'`) so no precision is lost on the way. */
 export class DecimalField<N extends boolean = boolean, O extends boolean = boolean> extends Field<string, N, 'decimal', O> {
   readonly type: string = 'DecimalField';
@@ -199,11 +222,16 @@ export class DecimalField<N extends boolean = boolean, O extends boolean = boole
   override toJs(value: unknown): string | null {
     if (isEmpty(value)) return null;
     const text = typeof value === 'number' ? (Number.isFinite(value) ? value.toFixed(this.decimalPlaces) : 'NaN') : String(value).trim();
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw this.error('invalid', { value });
+    if (!DECIMAL_RE.test(text)) throw this.error('invalid', { value });
     return text;
   }
   override toDb(): Converter {
-    return (v: unknown) => (typeof v === 'number' ? v.toFixed(this.decimalPlaces) : v);
+    return (v: unknown) => {
+      if (typeof v === 'number' && Number.isFinite(v)) return v.toFixed(this.decimalPlaces);
+      if (typeof v === 'bigint') return String(v);
+      if (typeof v === 'string' && DECIMAL_RE.test(v.trim())) return v.trim();
+      throw this.invalidValue(v, 'a decimal number');
+    };
   }
   override fromDb(vendor: Vendor): Converter {
     const places = this.decimalPlaces;
@@ -229,6 +257,14 @@ export class FloatField<N extends boolean = boolean, O extends boolean = boolean
     const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
     if (Number.isNaN(n)) throw this.error('invalid', { value });
     return n;
+  }
+  override toDb(): Converter {
+    return (v: unknown) => {
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+      if (!Number.isFinite(n)) throw this.invalidValue(v, 'a number');
+      return n;
+    };
   }
   columnType(vendor: Vendor): ColumnType {
     return { type: vendor === 'sqlite' ? 'real' : vendor === 'postgresql' ? 'double precision' : 'double' };
@@ -256,8 +292,11 @@ export class BooleanField<N extends boolean = boolean, O extends boolean = boole
     throw this.error(this.null ? 'invalid_nullable' : 'invalid', { value });
   }
   override toDb(vendor: Vendor): Converter {
-    // better-sqlite3 cannot bind booleans
-    return vendor === 'sqlite' ? (v: unknown) => (v === true ? 1 : v === false ? 0 : v) : null;
+    return (v: unknown) => {
+      const b = typeof v === 'boolean' ? v : this.toJs(v);
+      // better-sqlite3 cannot bind booleans
+      return vendor === 'sqlite' && b !== null ? Number(b) : b;
+    };
   }
   override fromDb(vendor: Vendor): Converter {
     return vendor === 'postgresql' ? null : (v: unknown) => (v === null ? null : v === 1 || v === true || v === '1');
@@ -321,7 +360,7 @@ export class DateField<N extends boolean = boolean, O extends boolean = boolean>
     return instance[this.attname];
   }
   override toDb(): Converter {
-    return (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+    return (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : this.toJs(v));
   }
   columnType(): ColumnType {
     return { type: 'date' };
@@ -423,7 +462,10 @@ export class UUIDField<N extends boolean = boolean, O extends boolean = boolean>
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
   override toDb(): Converter {
-    return (v: unknown) => (typeof v === 'string' && UUID_RE.test(v) ? this.toJs(v) : v);
+    return (v: unknown) => {
+      if (typeof v !== 'string' || !UUID_RE.test(v.trim())) throw this.invalidValue(v, 'a UUID');
+      return this.toJs(v);
+    };
   }
   columnType(vendor: Vendor): ColumnType {
     return vendor === 'postgresql' ? { type: 'uuid' } : { type: 'varchar', length: '36' };

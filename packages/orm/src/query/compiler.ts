@@ -7,6 +7,7 @@
 import { choicesList, FieldError } from '../errors';
 import type { AnyField, Converter, Vendor } from '../fields/base';
 import { ForeignKey, ManyToManyField } from '../fields/related';
+import { integerParam } from '../fields/scalar';
 import type { ModelMeta, ReverseRelation } from '../models/meta';
 import { isModelInstance } from '../models/symbols';
 import type { AnyModel } from '../models/types';
@@ -367,7 +368,7 @@ export class Compiler {
     const isText = resolved.field.lookupKind === 'string' && !resolved.relationTarget;
     if (transform) {
       lhs = this.dialect.datePart(transform, lhs, resolved.field.lookupKind === 'datetime');
-      prep = transform === 'date' ? (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v) : null;
+      prep = transform === 'date' ? datePrep(resolved.field) : partPrep(resolved.field, transform);
     }
     const sql = this.lookupCondition(cond, lhs, lookup, prep, isText);
     // NOT (x = 1) is unknown, not true, where x is NULL: Django's exclude() keeps those rows
@@ -890,6 +891,25 @@ function orderingToItem(name: string): OrderItem {
 }
 
 const dateToString = (v: unknown): unknown => (v instanceof Date ? v.toISOString().slice(0, 10) : v);
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `publishedAt__date`: a Date or a 'YYYY-MM-DD' string. */
+function datePrep(field: AnyField): ValuePrep {
+  return (v) => {
+    if (v instanceof Date) return v.toISOString().slice(0, 10);
+    if (typeof v === 'string' && DATE_RE.test(v)) return v;
+    throw field.invalidValue(v, 'a date (YYYY-MM-DD) for __date');
+  };
+}
+
+/** `publishedAt__year` and the other parts: an integer. */
+function partPrep(field: AnyField, part: DatePart): ValuePrep {
+  return (v) => {
+    const n = integerParam(v);
+    if (n === undefined) throw field.invalidValue(v, `an integer for __${part}`);
+    return n;
+  };
+}
 
 /** Conversion for bare values (Value(), F() arithmetic): what every driver accepts. */
 export function genericPrep(vendor: Vendor): ValuePrep {

@@ -147,6 +147,8 @@ function postgres(): Dialect {
       }
     },
     patternPrep(lookup) {
+      // iexact compares UPPER() with =, not LIKE: an escaped value would not match itself
+      if (lookup === 'iexact') return (v) => String(v);
       const make = PATTERNS[lookup];
       return (v) => make(likeEscape(v), '%');
     },
