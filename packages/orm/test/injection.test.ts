@@ -110,7 +110,7 @@ async function failure(fn: () => unknown): Promise<Error> {
 
 const sorted = (list: string[]): string[] => [...list].sort();
 
-eachBackend('SQL injection', [Tag, Note, Comment], ({ db, backend }) => {
+eachBackend('SQL injection', [Tag, Note, Comment], ({ db }) => {
   const titles = [...PAYLOADS, ...CANARIES];
 
   /** Every row of every table, to prove nothing was changed or dropped. */

@@ -1,7 +1,8 @@
 /**
- * Compile-time checks: this file only passes if it type-checks (ts-jest
- * reports type errors as failures). `@ts-expect-error` marks what must NOT
- * compile: a misspelled field, a lookup a field does not have, a wrong value.
+ * Compile-time checks, run by `npm run typecheck -w @manouche/orm` (tsc over
+ * src and test; Jest only transpiles). `@ts-expect-error` marks what must NOT
+ * compile: a misspelled field, a lookup a field does not have, a wrong value;
+ * tsc also fails if one of those lines starts compiling.
  */
 import { expectTypeOf } from 'expect-type';
 import { CASCADE, Count, defineModel, F, fields, type InstanceOf, Max, Q, type QuerySet, SET_NULL } from '../src/index';
@@ -17,6 +18,8 @@ const Tag = defineModel('typ.Tag', { fields: { slug: fields.SlugField({ primaryK
 const Article = defineModel('typ.Article', {
   fields: {
     title: fields.CharField({ maxLength: 200 }),
+    subtitle: fields.CharField({ maxLength: 200, null: true }),
+    wordCount: fields.IntegerField({ null: true }),
     status: fields.CharField({ maxLength: 1, choices: [['d', 'Draft'], ['p', 'Published']], default: 'd' }),
     views: fields.IntegerField({ default: 0 }),
     rating: fields.DecimalField({ maxDigits: 4, decimalPlaces: 2, null: true }),
@@ -70,6 +73,21 @@ function typeChecks(a: ArticleRow, author: AuthorRow): void {
   // @ts-expect-error the row type is checked on assignment too
   a.views = 'many';
 
+  // ------------------------------------------------------------ null: true gives T | null, and only there
+  expectTypeOf(a.subtitle).toEqualTypeOf<string | null>();
+  expectTypeOf(a.wordCount).toEqualTypeOf<number | null>();
+  expectTypeOf(a.views).toEqualTypeOf<number>();
+  a.subtitle = null;
+  a.wordCount = null;
+  a.editor = null;
+  // @ts-expect-error a field without null: true cannot be set to null
+  a.title = null;
+  // @ts-expect-error nor can its foreign key
+  a.author = null;
+  void Article.objects.create({ title: 'x', author, subtitle: null, wordCount: null });
+  // @ts-expect-error null is not a value for a non-null field on create either
+  void Article.objects.create({ title: null, author });
+
   // ------------------------------------------------------------ create input: required fields and value types
   void Article.objects.create({ title: 'x', author });
   void Article.objects.create({ title: 'x', authorId: 1, status: 'p', published: '2024-01-01T00:00:00Z' });
@@ -93,8 +111,20 @@ function lookupChecks(): void {
   Article.objects.filter({ titel: 'x' });
   // @ts-expect-error a lookup strings do not have on an integer field
   Article.objects.filter({ views__icontains: 3 });
+  // @ts-expect-error regex is for text too
+  Article.objects.filter({ views__regex: '^1' });
   // @ts-expect-error date parts exist on dates only
   Article.objects.filter({ title__year: 2020 });
+  // @ts-expect-error a boolean has no ordering lookups
+  Article.objects.filter({ active__gt: false });
+  // @ts-expect-error JSON has no text lookups
+  Article.objects.filter({ data__icontains: 'x' });
+  // @ts-expect-error a misspelled lookup
+  Article.objects.filter({ title__icontain: 'x' });
+  // @ts-expect-error the lookup of the field at the end of a relation path is checked
+  Article.objects.filter({ author__name__year: 2020 });
+  // @ts-expect-error a lookup after a date part must be a comparison
+  Article.objects.filter({ published__year__icontains: '20' });
   // @ts-expect-error wrong value type
   Article.objects.filter({ views: 'three' });
   // @ts-expect-error isnull takes a boolean
@@ -111,6 +141,12 @@ function lookupChecks(): void {
 
   expectTypeOf(Article.objects.values('title', 'author__name')).resolves.toEqualTypeOf<Array<{ title: string; author__name: string }>>();
   expectTypeOf(Article.objects.values('editor__email')).resolves.toEqualTypeOf<Array<{ editor__email: string | null }>>();
+  expectTypeOf(Article.objects.values('subtitle', 'wordCount', 'views')).resolves.toEqualTypeOf<Array<{ subtitle: string | null; wordCount: number | null; views: number }>>();
+  void Article.objects.values('title', 'views').then((rows) => {
+    // @ts-expect-error values('title', 'views') rows have just those keys
+    void rows[0]!.author;
+  });
+  expectTypeOf(Article.objects.valuesList('wordCount', { flat: true })).resolves.toEqualTypeOf<Array<number | null>>();
   expectTypeOf(Article.objects.valuesList('id', 'title')).resolves.toEqualTypeOf<Array<[number, string]>>();
   expectTypeOf(Article.objects.valuesList('title', { flat: true })).resolves.toEqualTypeOf<string[]>();
   expectTypeOf(Article.objects.get({ id: 1 })).resolves.toEqualTypeOf<ArticleRow>();
