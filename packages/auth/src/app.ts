@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { type AppConfig, type CheckMessage, defineApp, defineCheck } from '@manouche/core';
-import { clearsessionsCommand, createpermissionsCommand, createsuperuserCommand } from './commands';
+import { postMigrate } from '@manouche/orm';
+import { changepasswordCommand, clearsessionsCommand, createpermissionsCommand, createsuperuserCommand } from './commands';
 import { getUserModel } from './get-user-model';
 import { closeHashingPool } from './hashers/worker-pool';
 import { getConnection } from './mail/backends';
 import { Group, Permission, User } from './models';
+import { createPermissionsAfterMigrate } from './permissions';
 import { Session } from './sessions/model';
 import { authDefaults, authSettings } from './settings';
 
@@ -47,13 +49,15 @@ export interface AuthAppConfig extends AppConfig {
 
 /**
  * Django's `auth`, `sessions` and `messages` apps in one INSTALLED_APPS
- * entry: their settings defaults, the `createsuperuser`, `clearsessions`
- * and `createpermissions` commands, the checks, and the templates of the
+ * entry: their settings defaults, the `createsuperuser`, `changepassword`,
+ * `clearsessions` and `createpermissions` commands, the checks, the
+ * permissions created after each `manouche migrate`, and the templates of the
  * ready-made views (found by @manouche/templates in this package's
  * `templates/`; your own templates of the same names win). It adds no
  * MIDDLEWARE: list yours, with sessionMiddleware after commonMiddleware and
  * before csrfViewMiddleware, then authenticationMiddleware, then
- * messagesMiddleware.
+ * messagesMiddleware. Its tables come from `authMigrations`, which you give
+ * to ormApp() with your own apps' migrations.
  */
 export function authApp(): AuthAppConfig {
   return defineApp({
@@ -61,8 +65,13 @@ export function authApp(): AuthAppConfig {
     path: join(__dirname, '..'),
     defaults: authDefaults(),
     models: authModels,
-    commands: [createsuperuserCommand, clearsessionsCommand, createpermissionsCommand],
+    commands: [createsuperuserCommand, changepasswordCommand, clearsessionsCommand, createpermissionsCommand],
     checks: [authChecks],
+    ready() {
+      // Django's auth connects create_permissions to post_migrate in AppConfig.ready(); the
+      // dispatchUid keeps it to one receiver however many applications start in the process
+      postMigrate.connect(createPermissionsAfterMigrate, { dispatchUid: 'auth.createPermissions' });
+    },
     async close(app) {
       await closeHashingPool();
       await getConnection(authSettings(app.settings)).close?.();

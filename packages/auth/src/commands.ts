@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { type Command, CommandError, type CommandContext, defineCommand, ValidationError } from '@manouche/core';
+import { ObjectDoesNotExist } from '@manouche/orm';
 import { getUserModel } from './get-user-model';
 import { validatePassword } from './password-validation';
 import { createPermissions } from './permissions';
@@ -27,6 +28,15 @@ function fieldProblem(field: { clean(value: unknown): unknown }, value: string):
   }
 }
 
+/** The login name of the user running the command (Django's getpass.getuser()), or null when the OS has none. */
+function osUsername(): string | null {
+  try {
+    return userInfo().username || null;
+  } catch {
+    return null;
+  }
+}
+
 async function usernameTaken(username: string): Promise<boolean> {
   const UserModel = getUserModel();
   return UserModel.objects.filter({ [UserModel.USERNAME_FIELD]: UserModel.normalizeUsername(username) } as never).exists();
@@ -37,12 +47,8 @@ async function interactive(context: CommandContext): Promise<Record<string, stri
   const usernameField = UserModel._meta.getField(UserModel.USERNAME_FIELD);
   const values: Record<string, string | null> = {};
   const fallback = (() => {
-    try {
-      const name = userInfo().username.replace(/[^\w.@+-]/g, '').toLowerCase();
-      return name && fieldProblem(usernameField, name) === null ? name : '';
-    } catch {
-      return '';
-    }
+    const name = (osUsername() ?? '').replace(/[^\w.@+-]/g, '').toLowerCase();
+    return name && fieldProblem(usernameField, name) === null ? name : '';
   })();
   const label = usernameField.verboseName.charAt(0).toUpperCase() + usernameField.verboseName.slice(1);
   for (;;) {
@@ -164,5 +170,58 @@ export const createpermissionsCommand: Command = defineCommand({
     await context.app.ready();
     const created = await createPermissions();
     write(context, `Created ${created} permission${created === 1 ? '' : 's'}.`);
+  },
+});
+
+/** How many password attempts `changepassword` allows (Django's MAX_TRIES). */
+const CHANGEPASSWORD_TRIES = 3;
+
+/**
+ * `manouche changepassword [username]`: set a user's password from the
+ * terminal (default: the user named like the one running the command).
+ * Asks twice and runs the password validators; gives up after three
+ * attempts. Sessions of that user end, as after any password change.
+ */
+export const changepasswordCommand: Command = defineCommand({
+  name: 'changepassword',
+  help: "Change a user's password (default: the user named like the current OS user).",
+  args: '[username]',
+  async run(context) {
+    await context.app.ready();
+    const UserModel = getUserModel();
+    const username = context.args[0] ?? osUsername();
+    if (!username) throw new CommandError('Give the username: manouche changepassword <username>.');
+    let user: InstanceType<typeof UserModel>;
+    try {
+      user = await UserModel.objects.getByNaturalKey(UserModel.normalizeUsername(username));
+    } catch (error) {
+      if (error instanceof ObjectDoesNotExist) throw new CommandError(`user '${username}' does not exist`);
+      throw error;
+    }
+    write(context, `Changing password for user '${user.getUsername()}'`);
+    for (let attempt = 1; attempt <= CHANGEPASSWORD_TRIES; attempt++) {
+      const password = await context.prompt('Password: ', { hidden: true });
+      const again = await context.prompt('Password (again): ', { hidden: true });
+      if (password !== again) {
+        write(context, 'Passwords do not match. Please try again.');
+        continue;
+      }
+      if (password.trim() === '') {
+        context.stderr.write("Blank passwords aren't allowed.\n");
+        continue;
+      }
+      try {
+        validatePassword(password, user);
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        context.stderr.write(`${error.messages.join('\n')}\n`);
+        continue;
+      }
+      await user.setPassword(password);
+      await user.save();
+      write(context, `Password changed successfully for user '${user.getUsername()}'`);
+      return;
+    }
+    throw new CommandError(`Aborting password change for user '${user.getUsername()}' after ${CHANGEPASSWORD_TRIES} attempts`);
   },
 });

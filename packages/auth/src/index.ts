@@ -107,8 +107,9 @@ export { DEBUG, DEFAULT_LEVELS, DEFAULT_TAGS, ERROR, INFO, SUCCESS, WARNING } fr
 export { authContextProcessor, contextProcessors, messagesContextProcessor, PermWrapper, permsContextProcessor } from './context-processors';
 
 // Permissions, commands, the app
-export { createPermissions, DEFAULT_PERMISSIONS, modelPermissions, permissionsFor } from './permissions';
-export type { PermissionOptions } from './permissions';
-export { clearsessionsCommand, createpermissionsCommand, createsuperuserCommand, SUPERUSER_ENV_PREFIX } from './commands';
+export { createPermissions, createPermissionsAfterMigrate, DEFAULT_PERMISSIONS, modelPermissions, permissionsFor } from './permissions';
+export type { CreatePermissionsOptions, PermissionOptions } from './permissions';
+export { changepasswordCommand, clearsessionsCommand, createpermissionsCommand, createsuperuserCommand, SUPERUSER_ENV_PREFIX } from './commands';
+export { authMigrations } from './migrations/index';
 export { authApp, authChecks, authModels } from './app';
 export type { AuthAppConfig } from './app';

@@ -22,7 +22,7 @@ export const usernameValidator = new RegexValidator({
 /**
  * A permission: `news.change_article` is the permission with app label
  * `news` and codename `change_article`. Add/change/delete/view exist for
- * every model once `createPermissions()` (or `manouche createpermissions`) ran.
+ * every model after `manouche migrate` (or `manouche createpermissions`).
  */
 export const Permission = defineModel('auth.Permission', {
   fields: {

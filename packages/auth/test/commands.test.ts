@@ -1,8 +1,9 @@
-import { PassThrough } from 'node:stream';
-import { type CommandContext, executeFromCommandLine, Progress, ValidationError } from '@manouche/core';
+import { userInfo } from 'node:os';
+import { type CommandContext, CommandError, executeFromCommandLine, Progress, ValidationError } from '@manouche/core';
 import { defineModel, fields } from '@manouche/orm';
 import {
   abstractBaseUserFields,
+  changepasswordCommand,
   CommonPasswordValidator,
   createPermissions,
   createsuperuserCommand,
@@ -17,34 +18,36 @@ import {
   UserAttributeSimilarityValidator,
   validatePassword,
 } from '../src/index';
-import { describeBackend, makeApp, useDatabase } from './support';
+import { capture, describeBackend, makeApp, runCommand, useDatabase } from './support';
 
 const Article = defineModel('news.Article', { fields: { title: fields.CharField({ maxLength: 100 }) }, meta: { verboseName: 'news article' } });
 modelPermissions(Article, { permissions: [['publish_article', 'Can publish articles']] });
-
-function capture(): { stream: PassThrough; text(): string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { stream, text: () => text };
-}
 
 describeBackend('sqlite', 'commands', () => {
   const database = useDatabase('sqlite', [Article]);
   const app = makeApp([]);
   beforeEach(() => database.flush());
 
-  const run = async (argv: string[], env: Record<string, string> = {}) => {
+  const run = (argv: string[], env: Record<string, string> = {}) => runCommand(app, argv, env);
+
+  /** A command context whose prompts get `answers` in order (what a person would type). */
+  const answering = (answers: string[], { args = [], options = {} }: { args?: string[]; options?: CommandContext['options'] } = {}) => {
+    const questions: string[] = [];
     const out = capture();
     const err = capture();
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    try {
-      const code = await executeFromCommandLine(app, argv, { stdout: out.stream, stderr: err.stream });
-      return { code, out: out.text(), err: err.text() };
-    } finally {
-      process.env = saved;
-    }
+    const context: CommandContext = {
+      app,
+      args,
+      options,
+      stdout: out.stream,
+      stderr: err.stream,
+      progress: (label, total) => new Progress(out.stream, label, total),
+      prompt: async (question, opts) => {
+        questions.push(opts?.hidden ? `${question}(hidden)` : question);
+        return answers.shift() ?? '';
+      },
+    };
+    return { context, questions, out: () => out.text(), err: () => err.text() };
   };
 
   it('createsuperuser --noinput reads MANOUCHE_SUPERUSER_*', async () => {
@@ -63,29 +66,46 @@ describeBackend('sqlite', 'commands', () => {
   });
 
   it('createsuperuser asks, refuses mismatched and weak passwords unless bypassed', async () => {
-    const answers = ['root@example.com', 'secret1', 'secret2', '12345678', '12345678', 'n', 'a much Better passphrase', 'a much Better passphrase'];
-    const questions: string[] = [];
-    const out = capture();
-    const context: CommandContext = {
-      app,
-      args: [],
-      options: {},
-      stdout: out.stream,
-      stderr: out.stream,
-      progress: (label, total) => new Progress(out.stream, label, total),
-      prompt: async (question) => {
-        questions.push(question);
-        return answers.shift() ?? '';
-      },
-    };
-    const withUser = { ...context, options: { username: 'root' } };
-    await createsuperuserCommand.run(withUser);
-    expect(questions).toEqual(['Email address: ', 'Password: ', 'Password (again): ', 'Password: ', 'Password (again): ', 'Bypass password validation and create user anyway? [y/N]: ', 'Password: ', 'Password (again): ']);
-    expect(out.text()).toContain("Error: Your passwords didn't match.");
-    expect(out.text()).toContain('This password is too common.');
-    expect(out.text()).toContain('This password is entirely numeric.');
+    const { context, questions, out } = answering(['root@example.com', 'secret1', 'secret2', '12345678', '12345678', 'n', 'a much Better passphrase', 'a much Better passphrase'], { options: { username: 'root' } });
+    await createsuperuserCommand.run(context);
+    expect(questions).toEqual(['Email address: ', 'Password: (hidden)', 'Password (again): (hidden)', 'Password: (hidden)', 'Password (again): (hidden)', 'Bypass password validation and create user anyway? [y/N]: ', 'Password: (hidden)', 'Password (again): (hidden)']);
+    expect(out()).toContain("Error: Your passwords didn't match.");
+    expect(out()).toContain('This password is too common.');
+    expect(out()).toContain('This password is entirely numeric.');
     const root = await User.objects.get({ username: 'root' });
     expect(await root.checkPassword('a much Better passphrase')).toBe(true);
+  });
+
+  it('changepassword asks twice, runs the validators, and sets the password', async () => {
+    const alice = await User.objects.createUser('alice', 'alice@example.com', 'the old passphrase');
+    const hashBefore = alice.getSessionAuthHash();
+    const { context, questions, out, err } = answering(['one', 'two', 'password', 'password', 'a brand new passphrase', 'a brand new passphrase'], { args: ['alice'] });
+    await changepasswordCommand.run(context);
+    expect(questions).toEqual(Array(3).fill(['Password: (hidden)', 'Password (again): (hidden)']).flat());
+    expect(out()).toBe("Changing password for user 'alice'\nPasswords do not match. Please try again.\nPassword changed successfully for user 'alice'\n");
+    expect(err()).toBe('This password is too common.\n');
+    const saved = await User.objects.get({ username: 'alice' });
+    expect(await saved.checkPassword('a brand new passphrase')).toBe(true);
+    expect(await saved.checkPassword('the old passphrase')).toBe(false);
+    // the sessions logged in with the old password end
+    expect(saved.getSessionAuthHash()).not.toBe(hashBefore);
+  });
+
+  it('changepassword gives up after three attempts and keeps the old password', async () => {
+    await User.objects.createUser('bob', null, 'the old passphrase');
+    const { context, err } = answering(['', '', 'mismatch', 'mis-match', '12345678', '12345678', 'never asked', 'never asked'], { args: ['bob'] });
+    await expect(changepasswordCommand.run(context)).rejects.toThrow(new CommandError("Aborting password change for user 'bob' after 3 attempts"));
+    expect(err()).toBe("Blank passwords aren't allowed.\nThis password is too common.\nThis password is entirely numeric.\n");
+    expect(await (await User.objects.get({ username: 'bob' })).checkPassword('the old passphrase')).toBe(true);
+  });
+
+  it('changepassword names a missing user, and defaults to the OS user', async () => {
+    expect(await run(['changepassword', 'nobody'])).toMatchObject({ code: 1, err: expect.stringContaining("user 'nobody' does not exist") });
+    const me = userInfo().username;
+    await User.objects.createUser(me, null, 'the old passphrase');
+    const { context, out } = answering(['a brand new passphrase', 'a brand new passphrase']);
+    await changepasswordCommand.run(context);
+    expect(out()).toContain(`Password changed successfully for user '${me}'`);
   });
 
   it('createpermissions adds the four default permissions of every model and the custom ones, once', async () => {

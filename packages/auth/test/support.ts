@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { Client as PgClient } from 'pg';
-import { Application, commonMiddleware, createApp, type Middleware, type UrlEntry, type UserSettings } from '@manouche/core';
+import { Application, commonMiddleware, createApp, executeFromCommandLine, type Middleware, type UrlEntry, type UserSettings } from '@manouche/core';
 import { type AnyModel, apps, connect, createTables, type Database, type DatabaseSettings } from '@manouche/orm';
 import { csrfViewMiddleware } from '@manouche/security';
 import { templatesApp } from '@manouche/templates';
@@ -97,4 +98,26 @@ export function makeApp(urls: readonly UrlEntry[], settings: UserSettings = {}):
     urls,
     logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
   });
+}
+
+/** A stream collecting what a command prints. */
+export function capture(): { stream: PassThrough; text(): string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { stream, text: () => text };
+}
+
+/** Run `manouche <argv>` with extra environment variables; its exit code and output. */
+export async function runCommand(app: Application, argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  const out = capture();
+  const err = capture();
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await executeFromCommandLine(app, argv, { stdout: out.stream, stderr: err.stream });
+    return { code, out: out.text(), err: err.text() };
+  } finally {
+    process.env = saved;
+  }
 }
