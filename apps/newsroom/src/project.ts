@@ -1,8 +1,16 @@
-import { createApp } from '@manouche/core';
-import { settings } from './settings';
+import { createApp, type UserSettings } from '@manouche/core';
+import { errorHandlers } from './news/views/errors';
+import { type Env, newsroomSettings } from './settings';
 import { urls } from './urls';
 
+export interface NewsroomOptions {
+  /** Where settings are read from (default process.env). */
+  env?: Env;
+  /** Settings over the environment's (tests). */
+  settings?: UserSettings;
+}
+
 /** The newsroom application. */
-export function createNewsroom() {
-  return createApp({ settings, urls });
+export function createNewsroom(options: NewsroomOptions = {}) {
+  return createApp({ settings: { ...newsroomSettings(options.env), ...options.settings }, urls, handlers: errorHandlers });
 }
