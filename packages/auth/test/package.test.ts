@@ -1,33 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { runReadmeExampleFromTarball } from '../../../test-support/readme-example';
-
-/** A README code block after `marker`. */
-function block(marker: string): string {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const at = readme.indexOf(marker);
-  if (at === -1) throw new Error(`README.md has no ${marker} marker`);
-  return /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at))![1]!;
-}
+import { packPackage, readmeBlock, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
 
 describe('the published package', () => {
   it('installs from its tarball into a fresh project and runs both README examples (Manouche and a real Express app)', () => {
     // the templates package is an optional peer: pack it too, for the ready-made views of the Express example
-    const packs = mkdtempSync(join(tmpdir(), 'auth-peers-'));
-    const templatesDir = join(__dirname, '..', '..', 'templates');
-    execFileSync('npx', ['tsup'], { cwd: templatesDir, stdio: 'pipe' });
-    const templates = execFileSync('npm', ['pack', '--silent', '--pack-destination', packs], { cwd: templatesDir, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const templates = packPackage('templates', mkdtempSync(join(tmpdir(), 'auth-peers-')));
     const { stdout, expected, dir } = runReadmeExampleFromTarball('auth', {
-      extra: ['/work/main/node_modules/better-sqlite3', '/work/main/node_modules/express', join(packs, templates)],
+      extra: ['/work/main/node_modules/better-sqlite3', '/work/main/node_modules/express', templates],
     });
     expect(stdout).toBe(expected);
 
-    const code = ts.transpileModule(block('<!-- express-example -->'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const code = ts.transpileModule(readmeBlock('auth', '<!-- express-example -->'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     writeFileSync(join(dir, 'express-example.mjs'), code);
     const output = execFileSync(process.execPath, ['express-example.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, MANOUCHE_LOG_LEVEL: 'error' } });
-    expect(output.trim()).toBe(block('<!-- express-output -->').trim());
-  }, 300_000);
+    expect(output.trim()).toBe(readmeBlock('auth', '<!-- express-output -->').trim());
+  }, 120_000);
 });
