@@ -215,5 +215,17 @@ describe('other validators', () => {
     const error = new ValidationError({ title: ['Too short.', 'Bad word.'], __all__: 'Mismatch.' });
     expect(error.errorDict?.title?.map((e) => e.message)).toEqual(['Too short.', 'Bad word.']);
     expect(error.errorList).toHaveLength(3);
+    expect(error.message).toBe('title: Too short. Bad word.; __all__: Mismatch.');
+    expect(error.messageDict).toEqual({ title: ['Too short.', 'Bad word.'], __all__: ['Mismatch.'] });
+  });
+
+  it('ValidationError formats its message with params, in message, messages, String() and the stack', () => {
+    const error = new ValidationError('Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).', 'min_length', { limit_value: 3, show_value: 1 });
+    const text = 'Ensure this value has at least 3 characters (it has 1).';
+    expect(error.message).toBe(text);
+    expect(error.messages).toEqual([text]);
+    expect(String(error)).toBe(`ValidationError: ${text}`);
+    expect(error.stack?.split('\n')[0]).toBe(`ValidationError: ${text}`);
+    expect(new ValidationError([error, 'Second.']).message).toBe(`${text} Second.`);
   });
 });

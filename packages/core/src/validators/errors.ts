@@ -51,12 +51,9 @@ export class ValidationError extends Error {
       rawMessage = String(message);
       errorList = [];
     }
-    const text = rawMessage !== undefined
-      ? formatMessage(rawMessage, params)
-      : errorDict
-        ? Object.entries(errorDict).map(([f, errors]) => `${f}: ${errors.map((e) => e.message).join(' ')}`).join('; ')
-        : errorList.map((e) => e.message).join(' ');
-    super(text);
+    // No message yet: forms build several of these per invalid submission and show them through
+    // `messages`, so the text is only formatted when something reads `message` (or `stack`).
+    super();
     this.name = 'ValidationError';
     this.rawMessage = rawMessage;
     this.code = code;
@@ -65,9 +62,16 @@ export class ValidationError extends Error {
     this.errorDict = errorDict;
   }
 
+  /** Django's str(error): the formatted message, or the list's / dictionary's messages joined. */
+  override get message(): string {
+    if (this.rawMessage !== undefined) return formatMessage(this.rawMessage, this.params);
+    if (this.errorDict) return Object.entries(this.errorDict).map(([f, errors]) => `${f}: ${errors.map((e) => e.message).join(' ')}`).join('; ');
+    return this.errorList.map((e) => e.message).join(' ');
+  }
+
   /** The formatted messages, flattened. */
   get messages(): string[] {
-    return this.errorList.map((e) => formatMessage(e.rawMessage ?? e.message, e.params));
+    return this.errorList.map((e) => e.message);
   }
 
   /** `{ field: [messages] }`; errors not tied to a field go under `__all__`. */
