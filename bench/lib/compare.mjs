@@ -12,25 +12,27 @@ import { load } from './load.mjs';
 import { startServer } from './process.mjs';
 import { median } from './stats.mjs';
 
-/** A test may give some contenders another path (`paths: { raw: '/fortunes' }`). */
-const pathOf = (test, name) => test.paths?.[name] ?? test.path;
+/** A test may give some contenders another path (`paths: { raw: '/fortunes' }`) or check (`checks`). */
+export const pathOf = (test, name) => test.paths?.[name] ?? test.path;
+export const checkOf = (test, name) => test.checks?.[name] ?? test.check;
 
 async function verify(servers, tests) {
   for (const [name, server] of Object.entries(servers)) {
     for (const test of Object.values(tests)) {
       const response = await fetch(server.url + pathOf(test, name), { headers: test.headers });
       const body = await response.text();
-      const problem = test.check(body, response);
+      const problem = checkOf(test, name)(body, response);
       if (problem) throw new Error(`${name} ${pathOf(test, name)} answered incorrectly: ${problem}`);
     }
   }
 }
 
-function record(results, label, name, r) {
-  const slot = ((results[label] ??= {})[name] ??= { rps: [], p50: [], p99: [] });
+function record(results, label, name, r, rssMb) {
+  const slot = ((results[label] ??= {})[name] ??= { rps: [], p50: [], p99: [], rssMb: [] });
   slot.rps.push(r.rps);
   slot.p50.push(r.p50);
   slot.p99.push(r.p99);
+  slot.rssMb.push(rssMb);
 }
 
 function assertClean(name, path, r) {
@@ -40,7 +42,9 @@ function assertClean(name, path, r) {
 /**
  * contenders: { name: scriptPath }; tests: { label: { path, paths?, check(body, response), headers? } }
  * Returns { sequential, concurrent, servers } where sequential/concurrent are
- * { test: { contender: { rps[], p50[], p99[] } } }.
+ * { test: { contender: { rps[], p50[], p99[], rssMb[] } } } (rssMb: the peak RSS during that
+ * run, when the kernel lets us reset the high-water mark; else the peak so far) and servers is
+ * { contender: { peakRssMb, startupMs } }.
  */
 export async function compare(contenders, tests, { rounds = 5, seconds = 5, warmup = 3, connections = 64, env = {}, log = console.error, modes = ['sequential', 'concurrent'] } = {}) {
   const servers = {};
@@ -57,17 +61,19 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
       for (const [label, test] of Object.entries(tests)) {
         if (modes.includes('sequential')) {
           for (const [name, server] of Object.entries(servers)) {
+            server.resetPeakRss();
             const r = await load(server.url + pathOf(test, name), { connections, seconds, headers: test.headers });
             assertClean(name, pathOf(test, name), r);
-            record(sequential, label, name, r);
+            record(sequential, label, name, r, server.peakRssMb());
           }
         }
         if (modes.includes('concurrent')) {
           const names = Object.keys(servers);
+          for (const name of names) servers[name].resetPeakRss();
           const runs = await Promise.all(names.map((name) => load(servers[name].url + pathOf(test, name), { connections, seconds, headers: test.headers })));
           runs.forEach((r, i) => {
             assertClean(names[i], pathOf(test, names[i]), r);
-            record(concurrent, label, names[i], r);
+            record(concurrent, label, names[i], r, servers[names[i]].peakRssMb());
           });
         }
         const seq = modes.includes('sequential') ? Object.entries(sequential[label]).map(([n, s]) => `${n} ${Math.round(s.rps.at(-1))}`).join(', ') : '';
@@ -75,7 +81,9 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
         log(`round ${round} ${label}: alone [${seq}] together [${con}]`);
       }
     }
-    const info = Object.fromEntries(Object.entries(servers).map(([n, s]) => [n, { peakRssMb: s.peakRssMb(), startupMs: s.startupMs }]));
+    // the high-water mark is reset before each run: the process's peak is the largest run's
+    const runsOf = (name) => [sequential, concurrent].flatMap((results) => Object.values(results).flatMap((byName) => byName[name]?.rssMb ?? []));
+    const info = Object.fromEntries(Object.entries(servers).map(([n, s]) => [n, { peakRssMb: Math.max(s.peakRssMb(), ...runsOf(n)), startupMs: s.startupMs }]));
     return { sequential, concurrent, servers: info };
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.stop()));

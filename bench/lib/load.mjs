@@ -3,9 +3,15 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { LOAD_CPU, pinned } from './process.mjs';
+import { LOAD_CPU, pinned, track } from './process.mjs';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+/** execFile, with the child tracked so it cannot outlive the harness. */
+const run = (command, argv, options) => {
+  const pending = execFileAsync(command, argv, options);
+  track(pending.child);
+  return pending;
+};
 const require = createRequire(import.meta.url);
 
 function hasWrk() {
@@ -49,4 +55,32 @@ export async function load(url, { connections = 64, seconds = 10, method = 'GET'
   const { stdout } = await run(command, argv, { maxBuffer: 1 << 24 });
   const r = JSON.parse(stdout);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors ? String(r.errors) : '' };
+}
+
+/**
+ * A few plain requests, `concurrency` at a time, with no load generator: what
+ * smoke mode uses, so it needs neither wrk nor a quiet machine. Each answer
+ * goes through `check(body, response)` (a problem string, or null).
+ * Returns { requests, non2xx, problems: [first few problem strings] }.
+ */
+export async function burst(url, { requests = 32, concurrency = 8, headers = {}, check = () => null } = {}) {
+  let sent = 0;
+  let non2xx = 0;
+  const problems = [];
+  const worker = async () => {
+    while (sent < requests) {
+      sent++;
+      try {
+        const response = await fetch(url, { headers });
+        const body = await response.text();
+        if (response.status < 200 || response.status > 299) non2xx++;
+        const problem = response.ok ? check(body, response) : `status ${response.status}`;
+        if (problem && problems.length < 3) problems.push(problem);
+      } catch (error) {
+        if (problems.length < 3) problems.push(String(error.cause ?? error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { requests, non2xx, problems };
 }

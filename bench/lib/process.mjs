@@ -1,45 +1,77 @@
 // Start a contender server in its own process and report its peak memory.
+//
+// Every child started here (servers and load generators) is remembered, and
+// killed if the harness exits early — an error, Ctrl-C, or CI's timeout
+// sending SIGTERM — so a benchmark never leaves processes behind.
 import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const children = new Set();
+let cleanupInstalled = false;
+
+/** Remember `child` until it exits; kill it if the harness exits first. */
+export function track(child) {
+  if (!cleanupInstalled) {
+    cleanupInstalled = true;
+    // 'exit' handlers must be synchronous: SIGKILL is
+    process.on('exit', () => {
+      for (const c of children) c.kill('SIGKILL');
+    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+      process.once(signal, () => {
+        for (const c of children) c.kill('SIGKILL');
+        process.exit(128 + os.constants.signals[signal]);
+      });
+    }
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
 
 /**
  * Run `node script` and wait for it to print `listening <url>`.
- * Resolves to { url, pid, startupMs, peakRssMb(), stop() }.
+ * Resolves to { url, pid, startupMs, peakRssMb(), resetPeakRss(), stop() }.
  */
 export function startServer(script, { env = {}, args = [], timeoutMs = 30000, cpu = SERVER_CPU } = {}) {
   const started = process.hrtime.bigint();
   const [command, argv] = pinned(cpu, process.execPath, [script, ...args]);
-  const child = spawn(command, argv, { env: { ...process.env, NODE_ENV: 'production', MANOUCHE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = track(spawn(command, argv, { env: { ...process.env, NODE_ENV: 'production', MANOUCHE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${script} did not start within ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
+    const onExit = (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited (${signal ?? code}) before listening:\n${out}`));
+    };
+    child.once('exit', onExit);
     child.stdout.on('data', (d) => {
+      if (out === null) return; // already listening: ignore the server's later output
       out += d;
       const match = /listening (http:\/\/\S+)/.exec(out);
       if (!match) return;
+      out = null;
       clearTimeout(timer);
-      const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+      child.off('exit', onExit);
       resolve({
         url: match[1],
         pid: child.pid,
-        startupMs,
+        startupMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssMb: () => peakRss(child.pid),
-        stop: () =>
-          new Promise((done) => {
-            if (child.exitCode !== null) return done();
-            child.once('exit', done);
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-          }),
+        resetPeakRss: () => resetPeakRss(child.pid),
+        stop,
       });
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited with ${code} before listening:\n${out}`));
     });
   });
 }
@@ -58,7 +90,7 @@ const HAS_TASKSET = (() => {
   }
 })();
 
-/** [command, args] that run `command` pinned to `cpu` when taskset is available. */
+/** [command, args] that run `command` pinned to `cpu` when taskset is available (taskset execs: same pid). */
 export function pinned(cpu, command, args) {
   return HAS_TASKSET && cpu !== undefined ? ['taskset', ['-c', String(cpu), command, ...args]] : [command, args];
 }
@@ -71,5 +103,15 @@ export function peakRss(pid) {
     return kb / 1024;
   } catch {
     return NaN;
+  }
+}
+
+/** Reset VmHWM to the current RSS (Linux ≥ 4.0), so the next peakRss() is the peak of one test. */
+export function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
   }
 }
