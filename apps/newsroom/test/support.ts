@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import { PBKDF2PasswordHasher, User, type UserInstance } from '@manouche/auth';
 import { type Application, Client, type ClientOptions, type UserSettings } from '@manouche/core';
 import { getConnection, loadMigrations, MigrationExecutor } from '@manouche/orm';
@@ -123,4 +124,23 @@ export function csrfTokenIn(html: string): string {
   const match = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html);
   if (!match) throw new Error('No CSRF token in the page.');
   return match[1]!;
+}
+
+/** A real PNG of `width` × `height` red pixels (what the image checks read: signature, IHDR, data). */
+export function pngBytes(width = 2, height = 2): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([200, 20, 20]))]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
 }

@@ -3,7 +3,7 @@ import { type HttpResponse, type ViewFunction, thenResponse } from '@manouche/co
 
 /** A flash message after logging in and out, whichever view did it (Django's user_logged_in receivers). */
 export function connectFlashMessages(): void {
-  userLoggedIn.connect(({ request, user }) => messages.success(request, `Welcome back, ${user.getUsername()}.`, { failSilently: true }), { dispatchUid: 'newsroom.flash.login' });
+  userLoggedIn.connect(({ request, user }) => messages.success(request, `You are logged in as ${user.getUsername()}.`, { failSilently: true }), { dispatchUid: 'newsroom.flash.login' });
   userLoggedOut.connect(({ request }) => messages.info(request, 'You have been logged out.', { failSilently: true }), { dispatchUid: 'newsroom.flash.logout' });
 }
 

@@ -68,8 +68,11 @@ export const SignupForm = defineForm(
   },
 );
 
-/** What a user may change about themselves on the profile page. */
-export const ProfileForm = modelForm(User, {
+/** What a reader may change about themselves on the profile page. */
+export const ProfileForm = modelForm(User, { fields: ['firstName', 'lastName', 'email'] });
+
+/** The same for an author, who also has a bio. */
+export const AuthorProfileForm = modelForm(User, {
   fields: ['firstName', 'lastName', 'email'],
   declared: { bio: fields.CharField({ required: false, widget: Textarea, maxLength: 2000, label: 'Author bio', helpText: 'Shown on your author page.' }) },
 });

@@ -1,5 +1,5 @@
 import { User } from '@manouche/auth';
-import { CASCADE, defineModel, fields, Index, type InstanceOf, PROTECT, type ReverseOne, SET_NULL } from '@manouche/orm';
+import { type AnyModel, CASCADE, defineModel, fields, Index, type InstanceOf, PROTECT, type ReverseOne, SET_NULL } from '@manouche/orm';
 
 /** A part of the paper: World, Technology… (`/sections/<slug>/`). */
 export const Section = defineModel('news.Section', {
@@ -81,6 +81,23 @@ declare module '@manouche/orm' {
     'auth.User': { author: ReverseOne<typeof Author>; comments: typeof Comment };
   }
 }
+
+/**
+ * Django's `__str__`: how an object reads in forms (the section choices) and
+ * messages. defineModel() takes no methods, so it goes on the prototype.
+ */
+function describeAs<M extends AnyModel>(model: M, text: (instance: InstanceOf<M>) => string): void {
+  Object.defineProperty(model.prototype, 'toString', {
+    configurable: true,
+    value(this: InstanceOf<M>) {
+      return text(this);
+    },
+  });
+}
+describeAs(Section, (s) => s.name);
+describeAs(Tag, (t) => t.name);
+describeAs(Author, (a) => a.slug);
+describeAs(Article, (a) => a.title);
 
 export type SectionInstance = InstanceOf<typeof Section>;
 export type AuthorInstance = InstanceOf<typeof Author>;

@@ -1,7 +1,7 @@
 import { login, loginRequired, messages, User } from '@manouche/auth';
 import { type HttpRequest, HttpResponseRedirect, path } from '@manouche/core';
 import { render } from '@manouche/templates';
-import { ProfileForm, SignupForm } from '../forms';
+import { AuthorProfileForm, ProfileForm, SignupForm } from '../forms';
 import { Article, Author, Comment } from '../models';
 import { currentUser } from './users';
 
@@ -23,12 +23,13 @@ export async function signup(request: HttpRequest) {
 export const profile = loginRequired(async (request: HttpRequest) => {
   const user = await currentUser(request);
   const author = await Author.objects.filter({ user }).first();
-  const initial = { firstName: user.firstName, lastName: user.lastName, email: user.email, bio: author?.bio ?? '' };
-  const form = await ProfileForm.fromRequest(request, { instance: user, initial });
+  // only authors have a bio (on their author page)
+  const authorForm = author ? await AuthorProfileForm.fromRequest(request, { instance: user, initial: { bio: author.bio } }) : null;
+  const form = authorForm ?? (await ProfileForm.fromRequest(request, { instance: user }));
   if (request.method === 'POST' && (await form.validate())) {
     await form.save();
-    if (author) {
-      author.bio = form.cleanedData.bio;
+    if (author && authorForm) {
+      author.bio = authorForm.cleanedData.bio;
       await author.save({ updateFields: ['bio'] });
     }
     messages.success(request, 'Your profile was saved.');
