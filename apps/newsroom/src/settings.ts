@@ -74,7 +74,7 @@ export function newsroomSettings(env: Env = process.env): UserSettings {
       cacheApp(),
       authApp(),
       formsApp(),
-      newsApp({ onClose: async () => void (await throttleClient?.quit().catch(() => undefined)) }),
+      newsApp({ onClose: async () => throttleClient?.disconnect() }),
     ],
     DEBUG: debug,
     // a development key is fine with DEBUG on; core refuses to start without a real one when it is off
