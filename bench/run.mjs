@@ -4,8 +4,9 @@
 //   npm run bench                      # full run, results in bench/results/
 //   npm run bench -- --smoke           # a few seconds: correctness of every contender, no timing, no wrk
 //   npm run bench -- --rounds 5 --seconds 5 --connections 64 --tests db,fortunes
+//   npm run bench -- --profile manouche --tests db   # node --cpu-prof under load, summarised
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ratioChart } from './fullstack/chart.mjs';
@@ -13,8 +14,9 @@ import { persisted } from './fullstack/checks.mjs';
 import { DB, prepareDatabase } from './fullstack/database.mjs';
 import { EDGE_CASES, PAGE_TEST, TESTS } from './fullstack/tests.mjs';
 import { checkOf, compare, pairedRatio, pathOf } from './lib/compare.mjs';
-import { burst, generator } from './lib/load.mjs';
+import { burst, generator, load } from './lib/load.mjs';
 import { startServer } from './lib/process.mjs';
+import { summarize } from './lib/profile.mjs';
 import { flags, fmt, machine, median, table } from './lib/stats.mjs';
 
 const opts = { rounds: 3, seconds: 5, warmup: 3, connections: 64, ...flags() };
@@ -65,6 +67,9 @@ async function verifyContender(name, script, tests, client) {
       if (r.non2xx || r.problems.length) throw new Error(`${name} ${label} with 8 requests at a time: ${r.non2xx} non-2xx of ${r.requests}; ${r.problems.join('; ')}`);
     }
     log(`${name}: every test answered correctly`);
+  } catch (error) {
+    if (server.stderr()) error.message += `\n${name}'s stderr:\n${server.stderr()}`;
+    throw error;
   } finally {
     await server.stop();
   }
@@ -97,11 +102,53 @@ async function startupToFirstDb(script) {
   return median(times);
 }
 
+/**
+ * One contender under load with `node --cpu-prof`, one process per test: prints where the time
+ * goes and keeps the profile and its summary in bench/results/profiles/<contender>-<test>/.
+ * Start-up and the warm-up are in the profile too; keep --seconds well above them.
+ */
+async function profileContender(name, tests) {
+  const script = { ...CONTENDERS, ...SITE }[name];
+  if (!script) throw new Error(`--profile ${name}: not a contender; choose one of ${Object.keys({ ...CONTENDERS, ...SITE }).join(', ')}`);
+  const pct = (n) => `${n.toFixed(1)}%`;
+  for (const [label, test] of Object.entries(tests)) {
+    const dir = here(`results/profiles/${name}-${label.replace(/\W+/g, '-').replace(/-$/, '')}`);
+    rmSync(dir, { recursive: true, force: true });
+    const server = await startServer(script, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const url = server.url + pathOf(test, name);
+    try {
+      await load(url, { connections: opts.connections, seconds: opts.warmup });
+      const r = await load(url, { connections: opts.connections, seconds: opts.seconds });
+      log(`${name} ${label}: ${fmt(r.rps)} req/s under the profiler`);
+    } finally {
+      await server.stop();
+    }
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`${name} wrote no profile in ${dir} (did it exit on SIGTERM?)\n${server.stderr()}`);
+    const s = summarize(`${dir}/${file}`);
+    const ours = (row) => row.pkg.startsWith('@manouche/') || row.pkg === 'bench';
+    const text = [
+      `${name} ${label}: ${fmt(s.totalMs)} ms of CPU samples (idle left out)`,
+      '',
+      table(['package', 'self time'], s.packages.slice(0, 12).map((p) => [p.pkg, pct(p.pct)])),
+      '',
+      table(['function (self time)', 'where', 'self'], s.self.slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct)])),
+      '',
+      table(['Manouche/bench function (inclusive: self + callees)', 'where', 'inclusive'], s.inclusive.filter(ours).slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct)])),
+    ].join('\n');
+    writeFileSync(`${dir}/summary.md`, `${text}\n`);
+    console.log(`${text}\n`);
+  }
+}
+
 async function main() {
   const chosen = typeof opts.tests === 'string' ? opts.tests.split(',') : null;
   const tests = Object.fromEntries(Object.entries(TESTS).filter(([label]) => !chosen || chosen.some((c) => label.startsWith(c))));
   const withPage = !chosen || chosen.includes('page');
   await prepareDatabase(log);
+  if (typeof opts.profile === 'string') {
+    return profileContender(opts.profile, opts.profile === 'manouche-site' ? { ...(withPage ? PAGE_TEST : {}), ...tests } : tests);
+  }
   await verifyAll(TESTS);
   if (opts.smoke) {
     log('smoke mode: every contender answered every test correctly (no timing in smoke mode)');

@@ -35,8 +35,10 @@ function record(results, label, name, r, rssMb) {
   slot.rssMb.push(rssMb);
 }
 
-function assertClean(name, path, r) {
-  if (r.non2xx || r.errors) throw new Error(`${name} ${path}: ${r.non2xx} non-2xx responses; socket errors: ${r.errors || 'none'}`);
+function assertClean(server, name, path, r) {
+  if (r.non2xx || r.errors || !(r.rps > 0)) {
+    throw new Error(`${name} ${path}: ${r.rps} req/s, ${r.non2xx} non-2xx responses; socket errors: ${r.errors || 'none'}\n${name}'s stderr:\n${server.stderr()}`);
+  }
 }
 
 /**
@@ -63,7 +65,7 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
           for (const [name, server] of Object.entries(servers)) {
             server.resetPeakRss();
             const r = await load(server.url + pathOf(test, name), { connections, seconds, headers: test.headers });
-            assertClean(name, pathOf(test, name), r);
+            assertClean(server, name, pathOf(test, name), r);
             record(sequential, label, name, r, server.peakRssMb());
           }
         }
@@ -72,7 +74,7 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
           for (const name of names) servers[name].resetPeakRss();
           const runs = await Promise.all(names.map((name) => load(servers[name].url + pathOf(test, name), { connections, seconds, headers: test.headers })));
           runs.forEach((r, i) => {
-            assertClean(names[i], pathOf(test, names[i]), r);
+            assertClean(servers[names[i]], names[i], pathOf(test, names[i]), r);
             record(concurrent, label, names[i], r, servers[names[i]].peakRssMb());
           });
         }

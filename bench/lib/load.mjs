@@ -36,7 +36,9 @@ const toMs = (text) => {
  */
 export async function load(url, { connections = 64, seconds = 10, method = 'GET', headers = {} } = {}) {
   if (generator === 'wrk') {
-    const args = ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--latency'];
+    // wrk counts an answer slower than --timeout (2 s by default) as a socket error: with every
+    // contender sharing one core, a slow one's /updates can take longer, and is still an answer
+    const args = ['-t', '1', '-c', String(connections), '-d', `${seconds}s`, '--timeout', `${Math.max(10, 2 * seconds)}s`, '--latency'];
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
     if (method !== 'GET') args.push('-s', new URL('./wrk-method.lua', import.meta.url).pathname);
     const [command, argv] = pinned(LOAD_CPU, 'wrk', [...args, url]);

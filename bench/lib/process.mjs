@@ -31,13 +31,19 @@ export function track(child) {
 }
 
 /**
- * Run `node script` and wait for it to print `listening <url>`.
- * Resolves to { url, pid, startupMs, peakRssMb(), resetPeakRss(), stop() }.
+ * Run `node [nodeArgs] script [args]` and wait for it to print `listening <url>`.
+ * Resolves to { url, pid, startupMs, peakRssMb(), resetPeakRss(), stderr(), stop() }.
+ * The server's stderr is kept (its last 16 KB), not printed: requests cut off when a load run
+ * ends make some servers log errors at shutdown. Show it with stderr() when something failed.
  */
-export function startServer(script, { env = {}, args = [], timeoutMs = 30000, cpu = SERVER_CPU } = {}) {
+export function startServer(script, { env = {}, args = [], nodeArgs = [], timeoutMs = 30000, cpu = SERVER_CPU } = {}) {
   const started = process.hrtime.bigint();
-  const [command, argv] = pinned(cpu, process.execPath, [script, ...args]);
-  const child = track(spawn(command, argv, { env: { ...process.env, NODE_ENV: 'production', MANOUCHE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  const [command, argv] = pinned(cpu, process.execPath, [...nodeArgs, script, ...args]);
+  const child = track(spawn(command, argv, { env: { ...process.env, NODE_ENV: 'production', MANOUCHE_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let errors = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    errors = (errors + d).slice(-16384);
+  });
   const stop = () =>
     new Promise((done) => {
       if (child.exitCode !== null || child.signalCode !== null) return done();
@@ -49,11 +55,11 @@ export function startServer(script, { env = {}, args = [], timeoutMs = 30000, cp
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`${script} did not start within ${timeoutMs} ms:\n${out}`));
+      reject(new Error(`${script} did not start within ${timeoutMs} ms:\n${out}${errors}`));
     }, timeoutMs);
     const onExit = (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${script} exited (${signal ?? code}) before listening:\n${out}`));
+      reject(new Error(`${script} exited (${signal ?? code}) before listening:\n${out}${errors}`));
     };
     child.once('exit', onExit);
     child.stdout.on('data', (d) => {
@@ -70,6 +76,7 @@ export function startServer(script, { env = {}, args = [], timeoutMs = 30000, cp
         startupMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssMb: () => peakRss(child.pid),
         resetPeakRss: () => resetPeakRss(child.pid),
+        stderr: () => errors,
         stop,
       });
     });
