@@ -10,7 +10,7 @@ import { setStrictNPlusOne } from './query/execute';
 
 declare module '@manouche/core' {
   interface Settings {
-    /** Django's DATABASES: `{ default: { ENGINE: 'sqlite', NAME: 'db.sqlite3' } }` or `{ default: { URL: 'postgres://…' } }`. */
+    /** Django's DATABASES: `{ default: { ENGINE: 'sqlite', NAME: 'db.sqlite3' } }` or `{ default: { URL: 'postgres://…' } }` (default: from DATABASE_URL, else db.sqlite3). */
     DATABASES: DatabasesSetting;
     /** Raise NPlusOneError when a relation is loaded lazily for an object from a list (default false). */
     ORM_STRICT_N_PLUS_ONE: boolean;
@@ -24,6 +24,14 @@ export interface OrmAppOptions {
   migrations?: MigrationSources;
   /** How migration files are imported (default: `import()`). */
   importer?: ModuleImporter;
+  /** Where `DATABASE_URL` is read from for the default DATABASES (default: process.env). */
+  env?: Record<string, string | undefined>;
+}
+
+/** DATABASES when the project sets none: `DATABASE_URL` (12-factor style) if set, else a SQLite file. */
+function defaultDatabases(env: Record<string, string | undefined>): DatabasesSetting {
+  const url = env.DATABASE_URL?.trim();
+  return { default: url ? { URL: url } : { ENGINE: 'sqlite', NAME: 'db.sqlite3' } };
 }
 
 export interface OrmAppConfig extends AppConfig {
@@ -48,7 +56,7 @@ export function ormApp(options: OrmAppOptions = {}): OrmAppConfig {
     label: 'orm',
     databases,
     defaults: {
-      DATABASES: { default: { ENGINE: 'sqlite', NAME: 'db.sqlite3' } },
+      DATABASES: defaultDatabases(options.env ?? process.env),
       ORM_STRICT_N_PLUS_ONE: false,
     },
     commands: ormCommands({ sources: () => options.migrations ?? {}, importer: () => options.importer, models }),

@@ -134,11 +134,26 @@ for (const backend of ['sqlite', 'postgres', 'mysql'] as const) {
   });
 }
 
-it('ormApp() defaults DATABASES to a SQLite file and reports a missing default', async () => {
-  const orm = ormApp();
+it('ormApp() without DATABASE_URL defaults DATABASES to a SQLite file and reports a missing default', async () => {
+  const orm = ormApp({ env: {} });
   expect(orm.defaults).toMatchObject({ DATABASES: { default: { ENGINE: 'sqlite', NAME: 'db.sqlite3' } } });
   const app = createApp({ settings: { SECRET_KEY, INSTALLED_APPS: [orm], DATABASES: {} }, urls: [], global: false });
   const messages = await orm.checks![0]!(app, { deploy: false });
   expect(messages).toEqual([{ level: 'ERROR', id: 'orm.E001', msg: 'DATABASES has no "default" entry.', hint: "DATABASES = { default: { ENGINE: 'sqlite', NAME: 'db.sqlite3' } }" }]);
   expect(orm.commands!.map((c) => c.name)).toEqual(['makemigrations', 'migrate', 'showmigrations', 'sqlmigrate']);
+});
+
+it('ormApp() takes the default database from DATABASE_URL; an explicit DATABASES wins', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'manouche-url-')), 'from-url.sqlite3');
+  const orm = ormApp({ models: [Note], env: { DATABASE_URL: `sqlite:///${file}` } });
+  const app = createApp({ settings: { SECRET_KEY, INSTALLED_APPS: [orm] }, urls: [], global: false });
+  await app.ready();
+  try {
+    expect(orm.databases.get('default')!.settings.name).toBe(file);
+  } finally {
+    await app.close();
+  }
+  const explicit = ormApp({ env: { DATABASE_URL: 'postgres://nobody@unreachable.invalid/x' } });
+  const configured = createApp({ settings: { SECRET_KEY, INSTALLED_APPS: [explicit], DATABASES: { default: { ENGINE: 'sqlite', NAME: ':memory:' } } }, urls: [], global: false });
+  expect(configured.settings.DATABASES).toEqual({ default: { ENGINE: 'sqlite', NAME: ':memory:' } });
 });
