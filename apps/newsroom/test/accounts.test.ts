@@ -53,8 +53,8 @@ describe('accounts', () => {
     await User.objects.createUser('logan', 'logan@example.com', PASSWORD);
     const client = site.client();
     const page = await client.get('/accounts/login/');
-    expect(page.text).toContain('<title>Log in</title>');
-    expect(page.text).toContain('href="/static/newsroom/site.css"'); // the site's layout around auth's form
+    expect(page.text).toContain('<title>Log in | The Newsroom</title>'); // the site's own registration templates
+    expect(page.text).toContain('href="/static/newsroom/site.css"');
     const csrfBefore = client.cookies.get('csrftoken');
     const wrong = await client.post('/accounts/login/', { username: 'logan', password: 'wrong password' });
     expect(wrong.status).toBe(200);
