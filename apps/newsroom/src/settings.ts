@@ -59,10 +59,17 @@ function caches(env: Env): CachesSetting {
  * - `DATABASE_URL` (`postgres://…`, `mysql://…`; default: SQLite in `var/newsroom.sqlite3`, or `SQLITE_PATH`);
  * - `CACHE_URL` (`redis://…`; default: memory), `CACHE_KEY_PREFIX` (default `newsroom`);
  * - `SESSION_ENGINE=redis`: sessions in Redis (`CACHE_URL`, else `REDIS_URL`); default: the database;
+ * - `HTTPS=true` when the site is served over HTTPS only: redirect plain HTTP, Secure cookies, HSTS
+ *   (`HSTS_SECONDS`, default a year; `HSTS_INCLUDE_SUBDOMAINS=true` and `HSTS_PRELOAD=true` once
+ *   every subdomain is HTTPS too, which is hard to undo); behind a proxy that terminates TLS also
+ *   `SECURE_PROXY_SSL_HEADER=x-forwarded-proto`;
  * - `MEDIA_ROOT` (default `media/`), `EMAIL_BACKEND` (default `console`).
+ *
+ * Any other setting can be given as `MANOUCHE_<NAME>` (core's environment layer).
  */
 export function newsroomSettings(env: Env = process.env): UserSettings {
   const debug = (env.DEBUG ?? 'true') !== 'false';
+  const https = env.HTTPS === 'true';
   const redis = redisUrl(env);
   // one connection for the login throttle's counts, shared by every process (closed by the news app)
   const throttleClient = redis ? new Redis(redis, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: true }) : undefined;
@@ -109,6 +116,14 @@ export function newsroomSettings(env: Env = process.env): UserSettings {
       xFrameOptionsMiddleware,
     ],
     CSRF_FAILURE_VIEW: csrfFailure,
+    // HTTPS only: what `manouche check --deploy` asks for
+    SECURE_SSL_REDIRECT: https,
+    SECURE_HSTS_SECONDS: https ? Number(env.HSTS_SECONDS ?? 31_536_000) : 0,
+    SECURE_HSTS_INCLUDE_SUBDOMAINS: https && env.HSTS_INCLUDE_SUBDOMAINS === 'true',
+    SECURE_HSTS_PRELOAD: https && env.HSTS_PRELOAD === 'true',
+    SESSION_COOKIE_SECURE: https,
+    CSRF_COOKIE_SECURE: https,
+    SECURE_PROXY_SSL_HEADER: env.SECURE_PROXY_SSL_HEADER ? [env.SECURE_PROXY_SSL_HEADER.toLowerCase(), 'https'] : null,
     // no inline script or style anywhere: scripts and styles come from 'self', inline ones need the nonce
     SECURE_CSP: {
       'default-src': [CSP.SELF],

@@ -25,6 +25,26 @@ describe('npm start: migrations and the demo data', () => {
   const env = testEnv({ SQLITE_PATH: join(dir, 'newsroom.sqlite3'), MEDIA_ROOT: join(dir, 'media') }) as Record<string, string>;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('passes `check --deploy` with the documented production settings', async () => {
+    const production = {
+      ...env,
+      DEBUG: 'false',
+      SECRET_KEY: 'a-production-like-secret-key-with-more-than-fifty-characters-0123',
+      ALLOWED_HOSTS: 'news.example.com',
+      HTTPS: 'true',
+      HSTS_INCLUDE_SUBDOMAINS: 'true',
+      HSTS_PRELOAD: 'true',
+      SECURE_PROXY_SSL_HEADER: 'X-Forwarded-Proto',
+      CACHE_URL: 'redis://127.0.0.1:6379',
+      SESSION_ENGINE: 'redis',
+    };
+    const check = await manage(production, 'check', '--deploy');
+    expect(check).toMatchObject({ code: 0, out: 'System check identified no issues (0 silenced).\n' });
+    // the development defaults are reported, not silently accepted
+    const development = await manage({ ...env, DEBUG: 'false' }, 'check', '--deploy');
+    expect(development.out + development.err).toContain('security.W008');
+  });
+
   it('has migrations for every model change', async () => {
     const check = await manage(env, 'makemigrations', '--check');
     expect(check).toMatchObject({ code: 0, out: 'No changes detected\n' });

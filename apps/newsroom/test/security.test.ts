@@ -109,4 +109,22 @@ describe('security', () => {
       await logIn(site.client(), 'ann'); // other usernames are not affected
     });
   });
+
+  describe('HTTPS=true (production behind a TLS proxy)', () => {
+    it('redirects plain HTTP, and sends HSTS and Secure cookies over HTTPS', async () => {
+      const secure = await createSite({ env: { HTTPS: 'true', SECURE_PROXY_SSL_HEADER: 'X-Forwarded-Proto' } });
+      try {
+        const plain = await secure.client().get('/accounts/login/');
+        expect(plain.status).toBe(301);
+        expect(plain.url).toBe('https://127.0.0.1/accounts/login/');
+        const client = secure.client({ headers: { 'x-forwarded-proto': 'https' } });
+        const page = await client.get('/accounts/login/');
+        expect(page.status).toBe(200);
+        expect(page.headers.get('strict-transport-security')).toBe('max-age=31536000');
+        expect(page.response.cookies.get('csrftoken')).toMatchObject({ secure: true });
+      } finally {
+        await secure.close();
+      }
+    });
+  });
 });
