@@ -56,8 +56,7 @@ export interface WriteOptions {
  * a backend. Methods may answer synchronously (the memory backend does), so a
  * hit costs no promise on the request path.
  *
- * Backends: memory, dummy, redis, tiered; a database backend fits the same
- * interface.
+ * Backends: memory, dummy, redis, tiered, database.
  */
 export interface CacheBackend {
   /** The value, a StaleValue inside its grace period, or undefined. */

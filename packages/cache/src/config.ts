@@ -6,13 +6,13 @@ import type { CacheBackendClass } from './backend';
 export type Timeout = number | null;
 
 /** The built-in backends, by name (or give BACKEND a backend class). */
-export type BackendName = 'memory' | 'redis' | 'dummy' | 'tiered';
+export type BackendName = 'memory' | 'redis' | 'dummy' | 'tiered' | 'database';
 
 /** One entry of CACHES, with Django's shape. */
 export interface CacheConfig {
-  /** `memory` (default), `redis`, `tiered` (memory in front of Redis), `dummy`, or a CacheBackend class. */
+  /** `memory` (default), `redis`, `tiered` (memory in front of Redis), `database` (a table, through @manouche/orm), `dummy`, or a CacheBackend class. */
   BACKEND?: BackendName | CacheBackendClass;
-  /** Redis: a `redis://` / `rediss://` URL, or (cluster) a list of node URLs. */
+  /** Redis: a `redis://` / `rediss://` URL, or (cluster) a list of node URLs; database: the table (default `manouche_cache`). */
   LOCATION?: string | string[];
   /** Default timeout in seconds (default 300); null: never expire; 0: do not cache. */
   TIMEOUT?: Timeout;

@@ -1,5 +1,6 @@
 import { consoleLogger, getSettings, type Logger, settingsConfigured } from '@manouche/core';
 import { type CacheBackendClass, type Clock, systemClock } from './backend';
+import { DatabaseBackend } from './backends/database';
 import { DummyBackend } from './backends/dummy';
 import { MemoryBackend } from './backends/memory';
 import { RedisBackend } from './backends/redis';
@@ -8,13 +9,15 @@ import { Cache } from './cache';
 import { type CacheConfig, type CachesSetting, checkConfig, DEFAULT_CACHES } from './config';
 import { InvalidCacheBackendError } from './errors';
 
-// The Redis backends are plain classes here; ioredis itself is imported only
-// when one of them first connects, so it stays an optional dependency.
+// The Redis and database backends are plain classes here; ioredis and
+// @manouche/orm are imported only when one of them is first used, so they
+// stay optional dependencies.
 const BACKENDS: Record<string, CacheBackendClass> = {
   memory: MemoryBackend,
   dummy: DummyBackend,
   redis: RedisBackend,
   tiered: TieredBackend,
+  database: DatabaseBackend,
 };
 
 function resolveBackend(alias: string, backend: CacheConfig['BACKEND']): CacheBackendClass {

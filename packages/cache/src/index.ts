@@ -10,7 +10,7 @@ export type { KeyFunction } from './keys';
 export { decode, encode } from './serializer';
 export { CacheError, CacheUnavailableError, CacheValueError, InvalidCacheBackendError, InvalidCacheKey, InvalidCacheTimeout, MissingKeyError } from './errors';
 
-// Backends (the Redis ones are in '@manouche/cache/redis')
+// Backends (the Redis ones are in '@manouche/cache/redis', the database one in '@manouche/cache/orm')
 export { StaleValue, systemClock } from './backend';
 export type { BackendParams, CacheBackend, CacheBackendClass, Clock, WriteOptions } from './backend';
 export { MemoryBackend } from './backends/memory';
@@ -18,7 +18,7 @@ export type { MemoryBackendOptions } from './backends/memory';
 export { DummyBackend } from './backends/dummy';
 
 // The app and settings
-export { cacheApp, cachesCheck } from './app';
+export { cacheApp, cachesCheck, createcachetableCommand } from './app';
 export type { CacheAppConfig } from './app';
 export { cacheDefaults } from './settings';
 export type { CacheSettings } from './settings';
@@ -28,7 +28,7 @@ export { cacheMiddleware, fetchFromCacheMiddleware, updateCacheMiddleware } from
 export { cacheControl, cachePage, neverCache, varyOnCookie, varyOnHeaders } from './http/decorators';
 export type { CacheControlDirectives, CachePageOptions } from './http/decorators';
 export { PageCache } from './http/page-cache';
-export type { PageCacheOptions } from './http/page-cache';
+export type { PageCacheOptions, PageTags } from './http/page-cache';
 export { getMaxAge, patchResponseHeaders } from './http/cache-keys';
 export { cacheFragment } from './fragments';
 export { makeTemplateFragmentKey } from '@manouche/core';

@@ -10,6 +10,16 @@ export function positiveInteger(alias: string, options: Record<string, unknown>,
   return value;
 }
 
+/** Read a whole-number option (≥ 0). */
+export function nonNegativeInteger(alias: string, options: Record<string, unknown>, name: string, fallback: number): number {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidCacheBackendError(`CACHES[${JSON.stringify(alias)}].OPTIONS.${name} must be a whole number (0 or more); got ${JSON.stringify(value) ?? String(value)}.`);
+  }
+  return value;
+}
+
 /** Read a number-of-seconds option (≥ 0). */
 export function seconds(alias: string, options: Record<string, unknown>, name: string, fallback: number): number {
   const value = options[name];

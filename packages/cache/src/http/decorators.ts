@@ -1,6 +1,6 @@
 import { addNeverCacheHeaders, type HttpResponse, patchCacheControl, patchVaryHeaders, thenResponse, type ViewFunction } from '@manouche/core';
 import { caches } from '../handler';
-import { PageCache } from './page-cache';
+import { PageCache, type PageTags } from './page-cache';
 
 /** Wrap a view so `fn` adjusts each response it returns, keeping the view's metadata and its synchronous path. */
 function eachResponse<V extends ViewFunction>(view: V, fn: (response: HttpResponse) => void): V {
@@ -17,6 +17,8 @@ export interface CachePageOptions {
   cache?: string;
   /** Key prefix (default: CACHE_MIDDLEWARE_KEY_PREFIX). */
   keyPrefix?: string;
+  /** Tags to file the stored pages under, so `invalidateTags()` drops them: `['news.article']` or `(request) => […]`. */
+  tags?: PageTags;
 }
 
 /**
@@ -26,11 +28,11 @@ export interface CachePageOptions {
  * no-store, no session cookie or Authorization on the request).
  *
  * ```ts
- * path('articles/', cachePage(60 * 15)(articleList), { name: 'articles' })
+ * path('articles/', cachePage(60 * 15, { tags: ['articles'] })(articleList), { name: 'articles' })
  * ```
  */
 export function cachePage(timeout: number, options: CachePageOptions = {}) {
-  const pages = new PageCache(caches, { cache: options.cache, keyPrefix: options.keyPrefix, pageTimeout: timeout });
+  const pages = new PageCache(caches, { cache: options.cache, keyPrefix: options.keyPrefix, pageTimeout: timeout, tags: options.tags });
   return <V extends ViewFunction>(view: V): V => {
     const wrapped = ((request, params) => pages.serve(request, () => view(request, params))) as V;
     return Object.assign(wrapped, view);

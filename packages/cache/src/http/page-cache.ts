@@ -12,7 +12,12 @@ export interface PageCacheOptions {
   keyPrefix?: string;
   /** Seconds, overriding the response's max-age (cachePage's timeout). */
   pageTimeout?: number;
+  /** Tags to file each stored page under, for `invalidateTags()`: a list, or computed from the request. */
+  tags?: PageTags;
 }
+
+/** Tags of a cached page: `['news.article']`, or `(request) => [`news.article:${id}`]`. */
+export type PageTags = readonly string[] | ((request: HttpRequest) => readonly string[]);
 
 interface Resolved {
   alias: string;
@@ -141,7 +146,12 @@ export class PageCache {
     if (page === undefined) return false;
     const headerList = varyHeaders(response);
     const cache = this.caches.get(resolved.alias);
-    const stored = Promise.all([cache.set(keys.headerListKey, headerList.join(','), timeout), cache.set(keys.pageKey(request, request.method, headerList), page, timeout)]);
+    const tags = this.options.tags;
+    const stored = Promise.all([
+      cache.set(keys.headerListKey, headerList.join(','), timeout),
+      // only the page carries the tags: without it the header list alone is a miss
+      cache.set(keys.pageKey(request, request.method, headerList), page, { timeout, tags: typeof tags === 'function' ? tags(request) : tags }),
+    ]);
     // the response goes out without waiting for a remote cache; a failed write only costs a later miss
     stored.catch((error: unknown) => request.app.logger.warn(`The page cache could not store ${request.path}.`, { error: error as Error }));
     return true;
