@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ratioChart } from './fullstack/chart.mjs';
 import { persisted } from './fullstack/checks.mjs';
-import { DB, prepareDatabase } from './fullstack/database.mjs';
+import { backendCpu, DB, prepareDatabase } from './fullstack/database.mjs';
 import { EDGE_CASES, PAGE_TEST, TESTS } from './fullstack/tests.mjs';
-import { checkOf, compare, pairedRatio, pathOf } from './lib/compare.mjs';
+import { checkOf, compare, cpuRatio, pairedRatio, pathOf } from './lib/compare.mjs';
 import { burst, generator, load } from './lib/load.mjs';
 import { startServer } from './lib/process.mjs';
 import { summarize } from './lib/profile.mjs';
@@ -158,65 +158,80 @@ async function main() {
   const startup = {};
   for (const [name, script] of Object.entries({ ...CONTENDERS, ...SITE })) startup[name] = await startupToFirstDb(script);
   log(`start → first /db: ${Object.entries(startup).map(([n, ms]) => `${n} ${fmt(ms)} ms`).join(', ')}`);
-  const all = Object.keys(tests).length ? await compare(CONTENDERS, tests, { ...opts, log }) : null;
-  const page = withPage ? await compare({ ...SITE, raw: CONTENDERS.raw }, PAGE_TEST, { ...opts, log }) : null;
-  report(tests, all, page, startup);
+  const client = new pg.Client(DB);
+  await client.connect();
+  try {
+    const options = { ...opts, log, sidecar: () => backendCpu(client), modes: opts['no-side-by-side'] ? ['sequential'] : ['sequential', 'concurrent'] };
+    const all = Object.keys(tests).length ? await compare(CONTENDERS, tests, options) : null;
+    const page = withPage ? await compare({ ...SITE, raw: CONTENDERS.raw }, PAGE_TEST, options) : null;
+    report(tests, all, page, startup);
+  } finally {
+    await client.end();
+  }
 }
 
 function report(tests, all, page, startup) {
-  const ratio = (results, mode, label, a, b) => pairedRatio(results[mode][label][a], results[mode][label][b]);
-  const x = (r) => `${r.toFixed(2)}×`;
+  const x = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
+  const ratio = (results, mode, label, a, b) => (results[mode][label] ? pairedRatio(results[mode][label][a], results[mode][label][b]) : NaN);
+  const perCpu = (results, label, a, b) => cpuRatio(results.sequential[label][a], results.sequential[label][b]);
   const rows = [];
   const ratios = [];
   const targets = [];
-  const check = (what, value, ok) => targets.push([what, value, ok ? 'met' : '**missed**']);
+  // The verdict is on requests per CPU-second (server + its PostgreSQL backends), each contender
+  // measured alone, paired round by round: on this shared machine it is the stable measure. The
+  // side-by-side throughput ratio is shown too; it flatters the slower server (see README).
+  const check = (what, results, label, a, b, target) => {
+    const r = perCpu(results, label, a, b);
+    targets.push([what, x(r), x(ratio(results, 'concurrent', label, a, b)), x(ratio(results, 'sequential', label, a, b)), r >= target ? 'met' : '**missed**']);
+    return r;
+  };
   const addRows = (results, label, names, me) => {
     for (const name of names) {
       const seq = results.sequential[label][name];
-      const vsThis = name === me ? '—' : `${x(ratio(results, 'concurrent', label, me, name))} (${x(ratio(results, 'sequential', label, me, name))})`;
-      rows.push([name === names[0] ? label : '', name, fmt(median(seq.rps)), fmt(median(seq.p50), 2), fmt(median(seq.p99), 2), fmt(Math.max(...seq.rssMb), 1), vsThis]);
+      const vsThis = name === me ? '—' : `${x(perCpu(results, label, me, name))} · ${x(ratio(results, 'concurrent', label, me, name))} · ${x(ratio(results, 'sequential', label, me, name))}`;
+      rows.push([name === names[0] ? label : '', name, fmt(median(seq.rps)), fmt(median(seq.p50), 2), fmt(median(seq.p99), 2), fmt(Math.max(...seq.rssMb), 1), fmt(median(seq.cpuUs)), fmt(median(seq.sidecarUs)), vsThis]);
     }
   };
   const TARGET_VS = { fastify: () => 1, 'express-typeorm': (label) => (['db', 'fortunes'].includes(label) ? 2.5 : undefined) };
   if (all) {
     for (const [label, test] of Object.entries(tests)) {
       addRows(all, label, Object.keys(CONTENDERS), 'manouche');
-      for (const against of AGAINST) ratios.push({ test: label, against, ratio: ratio(all, 'concurrent', label, 'manouche', against), target: against === 'raw' ? test.target : TARGET_VS[against](label) });
-      const r = ratio(all, 'concurrent', label, 'manouche', 'raw');
-      check(`${label} ≥ ${test.target}× raw`, x(r), r >= test.target);
+      for (const against of AGAINST) ratios.push({ test: label, against, ratio: perCpu(all, label, 'manouche', against), target: against === 'raw' ? test.target : TARGET_VS[against](label) });
+      check(`${label} ≥ ${test.target}× raw`, all, label, 'manouche', 'raw', test.target);
     }
-    for (const label of ['db', 'fortunes'].filter((l) => tests[l])) {
-      const r = ratio(all, 'concurrent', label, 'manouche', 'express-typeorm');
-      check(`${label} ≥ 2.5× Express+TypeORM`, x(r), r >= 2.5);
-    }
-    for (const label of Object.keys(tests)) {
-      const r = ratio(all, 'concurrent', label, 'manouche', 'fastify');
-      check(`${label} ≥ 1.0× Fastify`, x(r), r >= 1);
-    }
-    const rss = all.servers.manouche.peakRssMb / all.servers.raw.peakRssMb;
-    check('peak RSS under load ≤ 1.5× raw', `${x(rss)} (${fmt(all.servers.manouche.peakRssMb, 1)} / ${fmt(all.servers.raw.peakRssMb, 1)} MB)`, rss <= 1.5);
+    for (const label of ['db', 'fortunes'].filter((l) => tests[l])) check(`${label} ≥ 2.5× Express+TypeORM`, all, label, 'manouche', 'express-typeorm', 2.5);
+    for (const label of Object.keys(tests)) check(`${label} ≥ 1.0× Fastify`, all, label, 'manouche', 'fastify', 1);
   }
   if (page) {
     addRows(page, 'page', Object.keys(page.servers), 'manouche-site');
-    const r = ratio(page, 'concurrent', 'page', 'manouche-site', 'raw');
+    const r = check(`/page (full default stack) ≥ ${PAGE_TEST.page.target}× raw /fortunes`, page, 'page', 'manouche-site', 'raw', PAGE_TEST.page.target);
     ratios.push({ test: 'page (full stack)', against: 'raw', ratio: r, target: PAGE_TEST.page.target });
-    check(`/page (full default stack) ≥ ${PAGE_TEST.page.target}× raw /fortunes`, x(r), r >= PAGE_TEST.page.target);
   }
-  for (const [name, ms] of Object.entries(startup)) if (name.startsWith('manouche')) check(`${name}: start → first /db ≤ 1 s`, `${fmt(ms)} ms`, ms <= 1000);
+  const others = [];
+  const other = (what, value, ok) => others.push([what, value, ok ? 'met' : '**missed**']);
+  if (all) {
+    const rss = all.servers.manouche.peakRssMb / all.servers.raw.peakRssMb;
+    other('peak RSS under load ≤ 1.5× raw', `${x(rss)} (${fmt(all.servers.manouche.peakRssMb, 1)} / ${fmt(all.servers.raw.peakRssMb, 1)} MB)`, rss <= 1.5);
+  }
+  for (const [name, ms] of Object.entries(startup)) if (name.startsWith('manouche')) other(`${name}: start → first /db ≤ 1 s`, `${fmt(ms)} ms`, ms <= 1000);
 
   const text = [
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${opts.machine}`,
     `Load: ${generator}, ${opts.connections} connections, ${opts.rounds} rounds × ${opts.seconds} s per test and contender, after ${opts.warmup} s of warm-up; medians over the rounds.`,
     '',
-    'req/s, p50 and p99 come from each contender alone on the server core; peak RSS is the highest of its runs of that test.',
-    'The ratio is Manouche ÷ that contender with all of them on the same core at the same moment (median of the paired rounds);',
-    'in brackets, the ratio of the "alone" req/s, which the machine’s drift makes noisier.',
+    'Every figure comes from each contender alone on the server core, the contenders taking turns within each round:',
+    'req/s, p50, p99; peak RSS (the highest of its runs of that test); CPU µs per request, of the server process and of the',
+    'PostgreSQL backends serving it (user + system time ÷ requests answered). "Manouche ÷ this" gives three ratios, each the',
+    'median over rounds of the ratio within a round: requests per CPU-second, server + PostgreSQL (the verdicts use it) ·',
+    'throughput with all contenders sharing one core at the same moment (side by side) · throughput alone.',
     '',
-    table(['test', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'Manouche ÷ this'], rows),
+    table(['test', 'contender', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'server CPU µs/req', 'PostgreSQL CPU µs/req', 'Manouche ÷ this: per CPU · side by side · alone'], rows),
+    '',
+    table(['target', 'per CPU', 'side by side', 'alone', ''], targets),
+    '',
+    table(['target', 'measured', ''], others),
     '',
     'Start → first successful /db (median of 3): ' + Object.entries(startup).map(([n, ms]) => `${n} ${fmt(ms)} ms`).join(', ') + '.',
-    '',
-    table(['target', 'measured', ''], targets),
   ].join('\n');
   mkdirSync(here('results'), { recursive: true });
   writeFileSync(here('results/fullstack.md'), `${text}\n`);

@@ -2,7 +2,7 @@
 const COLORS = { raw: '#6b7280', fastify: '#2563eb', 'express-typeorm': '#d97706' };
 
 /** rows: [{ test, against, ratio, target? }]; a target is drawn as a red tick across its bar. */
-export function ratioChart(rows, { title = 'Manouche throughput ÷ contender (same core, same moment)' } = {}) {
+export function ratioChart(rows, { title = 'Manouche ÷ contender: requests per CPU-second (server + PostgreSQL)' } = {}) {
   const barHeight = 16;
   const gap = 6;
   const groupGap = 14;

@@ -1,5 +1,6 @@
 // The TechEmpower schema: world(id, randomnumber) with 10,000 rows, fortune(id, message) with 12.
 import pg from 'pg';
+import { cpuTimeMs } from '../lib/process.mjs';
 
 export const DB = {
   host: process.env.PGHOST ?? '127.0.0.1',
@@ -60,4 +61,14 @@ export function queryCount(value) {
   const n = Number.parseInt(value ?? '', 10);
   if (Number.isNaN(n) || n < 1) return 1;
   return n > 500 ? 500 : n;
+}
+
+/**
+ * CPU time used so far by each PostgreSQL backend connected to the benchmark database (other
+ * than `client`'s own), as Map<pid, ms>: what a contender's queries cost the database, which a
+ * contender sending costlier SQL makes it spend. Needs the server on this machine (Linux).
+ */
+export async function backendCpu(client) {
+  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [DB.database]);
+  return new Map(rows.map(({ pid }) => [pid, cpuTimeMs(pid)]).filter(([, ms]) => Number.isFinite(ms)));
 }

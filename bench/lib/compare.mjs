@@ -27,9 +27,11 @@ async function verify(servers, tests) {
   }
 }
 
-function record(results, label, name, r, rssMb) {
-  const slot = ((results[label] ??= {})[name] ??= { rps: [], p50: [], p99: [], rssMb: [] });
+function record(results, label, name, r, rssMb, cpuMs, sidecarMs = NaN) {
+  const slot = ((results[label] ??= {})[name] ??= { rps: [], p50: [], p99: [], rssMb: [], cpuUs: [], sidecarUs: [] });
   slot.rps.push(r.rps);
+  slot.cpuUs.push((cpuMs * 1000) / r.requests);
+  slot.sidecarUs.push((sidecarMs * 1000) / r.requests);
   slot.p50.push(r.p50);
   slot.p99.push(r.p99);
   slot.rssMb.push(rssMb);
@@ -41,14 +43,25 @@ function assertClean(server, name, path, r) {
   }
 }
 
+/** CPU ms used between two { pid: ms } snapshots, counting processes that appeared in between from 0. */
+function cpuDelta(before, after) {
+  let ms = 0;
+  for (const [pid, now] of after) ms += now - (before.get(pid) ?? 0);
+  return ms;
+}
+
 /**
  * contenders: { name: scriptPath }; tests: { label: { path, paths?, check(body, response), headers? } }
+ * sidecar: optional async () => Map<pid, cpuMs> of other processes that work for the contender
+ * under test (its database backends), sampled around each sequential run.
  * Returns { sequential, concurrent, servers } where sequential/concurrent are
- * { test: { contender: { rps[], p50[], p99[], rssMb[] } } } (rssMb: the peak RSS during that
- * run, when the kernel lets us reset the high-water mark; else the peak so far) and servers is
+ * { test: { contender: { rps[], p50[], p99[], rssMb[], cpuUs[] } } } (rssMb: the peak RSS during
+ * that run, when the kernel lets us reset the high-water mark, else the peak so far; cpuUs: the
+ * server's CPU time per request answered, in µs; sidecarUs: the same for the processes `sidecar`
+ * names, such as the database's backends, in sequential runs) and servers is
  * { contender: { peakRssMb, startupMs } }.
  */
-export async function compare(contenders, tests, { rounds = 5, seconds = 5, warmup = 3, connections = 64, env = {}, log = console.error, modes = ['sequential', 'concurrent'] } = {}) {
+export async function compare(contenders, tests, { rounds = 5, seconds = 5, warmup = 3, connections = 64, env = {}, log = console.error, modes = ['sequential', 'concurrent'], sidecar } = {}) {
   const servers = {};
   for (const [name, script] of Object.entries(contenders)) servers[name] = await startServer(script, { env });
   try {
@@ -64,18 +77,22 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
         if (modes.includes('sequential')) {
           for (const [name, server] of Object.entries(servers)) {
             server.resetPeakRss();
+            const sideBefore = await sidecar?.();
+            const cpuBefore = server.cpuTimeMs();
             const r = await load(server.url + pathOf(test, name), { connections, seconds, headers: test.headers });
+            const cpuMs = server.cpuTimeMs() - cpuBefore;
             assertClean(server, name, pathOf(test, name), r);
-            record(sequential, label, name, r, server.peakRssMb());
+            record(sequential, label, name, r, server.peakRssMb(), cpuMs, sideBefore && cpuDelta(sideBefore, await sidecar()));
           }
         }
         if (modes.includes('concurrent')) {
           const names = Object.keys(servers);
           for (const name of names) servers[name].resetPeakRss();
+          const cpuBefore = names.map((name) => servers[name].cpuTimeMs());
           const runs = await Promise.all(names.map((name) => load(servers[name].url + pathOf(test, name), { connections, seconds, headers: test.headers })));
           runs.forEach((r, i) => {
             assertClean(servers[names[i]], names[i], pathOf(test, names[i]), r);
-            record(concurrent, label, names[i], r, servers[names[i]].peakRssMb());
+            record(concurrent, label, names[i], r, servers[names[i]].peakRssMb(), servers[names[i]].cpuTimeMs() - cpuBefore[i]);
           });
         }
         const seq = modes.includes('sequential') ? Object.entries(sequential[label]).map(([n, s]) => `${n} ${Math.round(s.rps.at(-1))}`).join(', ') : '';
@@ -95,4 +112,16 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
 /** The median over rounds of (a's req/s ÷ b's req/s) measured in the same round. */
 export function pairedRatio(slotA, slotB) {
   return median(slotA.rps.map((rps, i) => rps / slotB.rps[i]));
+}
+
+/** CPU µs one request cost in run i: the server's, plus its sidecar's (database) when measured. */
+export const costUs = (slot, i) => slot.cpuUs[i] + (Number.isFinite(slot.sidecarUs?.[i]) ? slot.sidecarUs[i] : 0);
+
+/**
+ * The median over rounds of (b's CPU per request ÷ a's), server plus sidecar: how many of b's
+ * requests a serves with the same CPU time — the throughput ratio the two have when CPU is what
+ * limits them. Measured on each alone, it holds whatever the neighbours do to the clock.
+ */
+export function cpuRatio(slotA, slotB) {
+  return median(slotA.cpuUs.map((_, i) => costUs(slotB, i) / costUs(slotA, i)));
 }

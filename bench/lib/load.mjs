@@ -32,7 +32,7 @@ const toMs = (text) => {
 
 /**
  * Load `url` with `connections` for `seconds`. Returns
- * { rps, p50, p99, non2xx, errors } (latencies in ms).
+ * { rps, requests, p50, p99, non2xx, errors } (latencies in ms; requests: answers counted).
  */
 export async function load(url, { connections = 64, seconds = 10, method = 'GET', headers = {} } = {}) {
   if (generator === 'wrk') {
@@ -44,11 +44,12 @@ export async function load(url, { connections = 64, seconds = 10, method = 'GET'
     const [command, argv] = pinned(LOAD_CPU, 'wrk', [...args, url]);
     const { stdout } = await run(command, argv, { env: { ...process.env, WRK_METHOD: method }, maxBuffer: 1 << 20 });
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+    const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
     const p50 = toMs(/\s50%\s+(\S+)/.exec(stdout)?.[1] ?? '');
     const p99 = toMs(/\s99%\s+(\S+)/.exec(stdout)?.[1] ?? '');
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(stdout)?.[1] ?? 0);
     const errors = /Socket errors:(.*)/.exec(stdout)?.[1]?.trim() ?? '';
-    return { rps, p50, p99, non2xx, errors };
+    return { rps, requests, p50, p99, non2xx, errors };
   }
   const bin = require.resolve('autocannon/autocannon.js');
   const args = [bin, '-j', '-c', String(connections), '-d', String(seconds), '-m', method];
@@ -56,7 +57,7 @@ export async function load(url, { connections = 64, seconds = 10, method = 'GET'
   const [command, argv] = pinned(LOAD_CPU, process.execPath, [...args, url]);
   const { stdout } = await run(command, argv, { maxBuffer: 1 << 24 });
   const r = JSON.parse(stdout);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors ? String(r.errors) : '' };
+  return { rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors ? String(r.errors) : '' };
 }
 
 /**

@@ -32,7 +32,7 @@ export function track(child) {
 
 /**
  * Run `node [nodeArgs] script [args]` and wait for it to print `listening <url>`.
- * Resolves to { url, pid, startupMs, peakRssMb(), resetPeakRss(), stderr(), stop() }.
+ * Resolves to { url, pid, startupMs, peakRssMb(), resetPeakRss(), cpuTimeMs(), stderr(), stop() }.
  * The server's stderr is kept (its last 16 KB), not printed: requests cut off when a load run
  * ends make some servers log errors at shutdown. Show it with stderr() when something failed.
  */
@@ -76,6 +76,7 @@ export function startServer(script, { env = {}, args = [], nodeArgs = [], timeou
         startupMs: Number(process.hrtime.bigint() - started) / 1e6,
         peakRssMb: () => peakRss(child.pid),
         resetPeakRss: () => resetPeakRss(child.pid),
+        cpuTimeMs: () => cpuTimeMs(child.pid),
         stderr: () => errors,
         stop,
       });
@@ -108,6 +109,29 @@ export function peakRss(pid) {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
     return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system) the process has used so far, in ms (Linux; NaN elsewhere). Its
+ * difference over a run, per request answered, is what each request costs the server whatever
+ * the database or the neighbours on a shared machine are doing.
+ */
+export function cpuTimeMs(pid) {
+  try {
+    // the fields after the command name (which may hold spaces): utime is the 12th, stime the 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return NaN;
   }
