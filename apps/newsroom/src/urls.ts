@@ -1,4 +1,4 @@
-import { authUrls, passwordChangeView, passwordResetConfirmView, passwordResetView } from '@manouche/auth';
+import { authUrls, loginView, logoutView, passwordChangeView, passwordResetConfirmView, passwordResetView } from '@manouche/auth';
 import { include, path } from '@manouche/core';
 import { cspReportView } from '@manouche/security';
 import { withSuccessMessage } from './news/flash';
@@ -14,6 +14,10 @@ import { staffUrls } from './news/views/staff';
 // the ready-made auth views, with a flash message after each successful form
 const authViews = authUrls().map((pattern) => {
   switch (pattern.name) {
+    case 'login':
+      return path('login/', withSuccessMessage(loginView(), (request) => `You are logged in as ${request.user.getUsername()}.`), { name: 'login' });
+    case 'logout':
+      return path('logout/', withSuccessMessage(logoutView(), 'You have been logged out.'), { name: 'logout' });
     case 'password_change':
       return path('password_change/', withSuccessMessage(passwordChangeView(), 'Your password was changed.'), { name: 'password_change' });
     case 'password_reset':

@@ -1,7 +1,6 @@
 import { type AppConfig, defineApp } from '@manouche/core';
 import { connectCacheInvalidation } from './cache';
 import { loaddemoCommand } from './demo';
-import { connectFlashMessages } from './flash';
 import { connectPermissions } from './permissions';
 
 export interface NewsAppOptions {
@@ -9,7 +8,7 @@ export interface NewsAppOptions {
   onClose?: () => Promise<void>;
 }
 
-/** The `news` app: its models' signals (cache invalidation, login messages), and the `loaddemo` command. */
+/** The `news` app: its permissions, the cache invalidation on model signals, and the `loaddemo` command. */
 export function newsApp(options: NewsAppOptions = {}): AppConfig {
   return defineApp({
     label: 'news',
@@ -17,7 +16,6 @@ export function newsApp(options: NewsAppOptions = {}): AppConfig {
     ready() {
       connectPermissions();
       connectCacheInvalidation();
-      connectFlashMessages();
     },
     async close() {
       await options.onClose?.();
