@@ -116,9 +116,11 @@ async function profileContender(name, tests) {
     rmSync(dir, { recursive: true, force: true });
     const server = await startServer(script, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const url = server.url + pathOf(test, name);
+    let requests;
     try {
-      await load(url, { connections: opts.connections, seconds: opts.warmup });
+      const w = await load(url, { connections: opts.connections, seconds: opts.warmup });
       const r = await load(url, { connections: opts.connections, seconds: opts.seconds });
+      requests = w.requests + r.requests;
       log(`${name} ${label}: ${fmt(r.rps)} req/s under the profiler`);
     } finally {
       await server.stop();
@@ -127,14 +129,16 @@ async function profileContender(name, tests) {
     if (!file) throw new Error(`${name} wrote no profile in ${dir} (did it exit on SIGTERM?)\n${server.stderr()}`);
     const s = summarize(`${dir}/${file}`);
     const ours = (row) => row.pkg.startsWith('@manouche/') || row.pkg === 'bench';
+    // µs per request answered (start-up and warm-up included): comparable between contenders
+    const us = (ms) => fmt((ms * 1000) / requests, 1);
     const text = [
-      `${name} ${label}: ${fmt(s.totalMs)} ms of CPU samples (idle left out)`,
+      `${name} ${label}: ${fmt(s.totalMs)} ms of CPU samples (idle left out) for ${fmt(requests)} requests: ${us(s.totalMs)} µs per request`,
       '',
-      table(['package', 'self time'], s.packages.slice(0, 12).map((p) => [p.pkg, pct(p.pct)])),
+      table(['package', 'self time', 'µs/req'], s.packages.slice(0, 12).map((p) => [p.pkg, pct(p.pct), us(p.ms)])),
       '',
-      table(['function (self time)', 'where', 'self'], s.self.slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct)])),
+      table(['function (self time)', 'where', 'self', 'µs/req'], s.self.slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct), us(r.ms)])),
       '',
-      table(['Manouche/bench function (inclusive: self + callees)', 'where', 'inclusive'], s.inclusive.filter(ours).slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct)])),
+      table(['Manouche/bench function (inclusive: self + callees)', 'where', 'inclusive', 'µs/req'], s.inclusive.filter(ours).slice(0, 25).map((r) => [r.fn, r.where, pct(r.pct), us(r.ms)])),
     ].join('\n');
     writeFileSync(`${dir}/summary.md`, `${text}\n`);
     console.log(`${text}\n`);
