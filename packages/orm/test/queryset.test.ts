@@ -1,4 +1,4 @@
-import { CASCADE, defineModel, F, FieldError, fields, Length, Lower, Q, SET_NULL } from '../src/index';
+import { CASCADE, defineModel, F, FieldError, fields, Length, Lower, Manager, Q, SET_NULL } from '../src/index';
 import { eachBackend } from './support';
 
 const Author = defineModel('qs.Author', {
@@ -222,6 +222,37 @@ eachBackend('QuerySet', [Author, Tag, Article], ({ db, backend }) => {
       expect(bulk.get(hello.id)?.title).toBe('Hello World');
       expect((await Tag.objects.inBulk(['js'], { fieldName: 'name' })).get('js')?.name).toBe('js');
       await expect(Article.objects.inBulk([1], { fieldName: 'views' })).rejects.toThrow(FieldError);
+    });
+
+    it('get() by primary key or another unique field runs one query without LIMIT; other lookups keep LIMIT 21', async () => {
+      const { hello } = await fixtures();
+      const sqls: string[] = [];
+      const stop = db().observe((q) => sqls.push(q.sql));
+      try {
+        for (const lookups of [{ pk: hello.id }, { id: hello.id }, { pk__exact: hello.id }, { id: String(hello.id) }]) {
+          const article = await Article.objects.get(lookups as never);
+          expect([article.title, article.authorId, article.published]).toEqual(['Hello World', hello.authorId, hello.published]);
+        }
+        expect((await Tag.objects.get({ name: 'js' })).name).toBe('js');
+        expect(sqls).toHaveLength(5);
+        for (const sql of sqls) expect(sql).not.toMatch(/LIMIT/);
+        await Article.objects.get({ title: 'Hello World' });
+        expect(sqls[5]).toMatch(/LIMIT/);
+      } finally {
+        stop();
+      }
+      await expect(Article.objects.get({ pk: 987654 })).rejects.toThrow(new Article.DoesNotExist('Article matching query does not exist.'));
+      await expect(Article.objects.get({ pk: 'x' as never })).rejects.toThrow('Field “id” expected an integer but got \'x\'.');
+      // a manager with a default filter never takes the shortcut around it
+      class ActiveManager extends Manager<typeof Article> {
+        override getQueryset() {
+          return super.getQueryset().filter({ active: true });
+        }
+      }
+      const second = await Article.objects.get({ title__startswith: 'Second' });
+      const active = new ActiveManager(Article);
+      await expect(active.get({ pk: second.id })).rejects.toBeInstanceOf(Article.DoesNotExist);
+      expect((await active.get({ pk: hello.id })).title).toBe('Hello World');
     });
 
     it('is lazy, caches its rows, and can be iterated', async () => {

@@ -1,5 +1,6 @@
 import type { Database } from '../db/database';
 import type { AnyModel, CreateInput, InstanceOf } from '../models/types';
+import { pkOnly, getByPk } from './pk';
 import { QuerySet } from './queryset';
 import { RawQuerySet } from './raw';
 
@@ -24,7 +25,6 @@ const PROXIED = [
   'iterator',
   'count',
   'exists',
-  'get',
   'first',
   'last',
   'at',
@@ -56,6 +56,16 @@ export class Manager<M extends AnyModel> {
 
   getQueryset(): QuerySet<M, InstanceOf<M>, {}> {
     return new QuerySet(this.model);
+  }
+
+  /** The one object matching (DoesNotExist / MultipleObjectsReturned otherwise); `get({ pk })` takes a compiled fast path. */
+  get(...args: Parameters<QuerySet<M, InstanceOf<M>, {}>['get']>): Promise<InstanceOf<M>> {
+    // the fast path only where getQueryset() is the plain one: a custom manager's default filter must apply
+    if (args.length === 1 && this.getQueryset === Manager.prototype.getQueryset) {
+      const key = pkOnly(this.model, args[0]);
+      if (key !== undefined) return getByPk(this.model, key);
+    }
+    return this.getQueryset().get(...args);
   }
 
   /** All objects: the manager's base QuerySet (prefetched rows included, for related managers). */
