@@ -3,7 +3,7 @@ import { commonMiddleware, defineSettings, staticFilesMiddleware, type UserSetti
 import { authenticationMiddleware, contextProcessors as authContext, messagesMiddleware, sessionMiddleware } from '@manouche/auth';
 import type { CachesSetting } from '@manouche/cache';
 import { CSP, cspMiddleware, csrfViewMiddleware, securityContextProcessor, securityMiddleware, xFrameOptionsMiddleware } from '@manouche/security';
-import { type ContextProcessor, contextProcessors } from '@manouche/templates';
+import { contextProcessors } from '@manouche/templates';
 import { authApp } from '@manouche/auth';
 import { cacheApp } from '@manouche/cache';
 import { formsApp } from '@manouche/forms';
@@ -23,9 +23,6 @@ import { BASE_DIR } from './paths';
 export const DEFAULT_SQLITE_PATH = resolve(BASE_DIR, 'var', 'newsroom.sqlite3');
 
 const DEV_SECRET_KEY = 'manouche-insecure-newsroom-development-key-do-not-use-in-production';
-
-// SecurityContext (an interface) lacks the index signature ContextProcessor's return type asks for
-const securityContext: ContextProcessor = (request) => securityContextProcessor(request) as unknown as Record<string, unknown>;
 
 export type Env = Record<string, string | undefined>;
 
@@ -144,7 +141,7 @@ export function newsroomSettings(env: Env = process.env): UserSettings {
             contextProcessors.request,
             contextProcessors.static,
             contextProcessors.media,
-            securityContext,
+            securityContextProcessor,
             authContext.auth,
             authContext.messages,
             siteContext,

@@ -22,6 +22,17 @@ describe('security', () => {
   afterAll(() => site.close());
 
   describe('CSRF', () => {
+    it('sets no cookie on a page without a form, so anonymous pages stay cacheable', async () => {
+      const client = site.client();
+      const home = await client.get('/');
+      expect(home.status).toBe(200);
+      expect(home.headers.get('set-cookie')).toBeUndefined();
+      expect(client.cookies.get('csrftoken')).toBeUndefined();
+      const login = await client.get('/accounts/login/');
+      expect(csrfTokenIn(login.text)).toBeTruthy();
+      expect(client.cookies.get('csrftoken')).toBeTruthy();
+    });
+
     it('refuses a comment posted without the token, with the site-styled 403 page', async () => {
       const article = await makeArticle(n.annAuthor, n.world);
       const client = site.client({ enforceCsrfChecks: true });

@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { type Application, HttpError, type HttpRequest, isPromise } from '@manouche/core';
 import type { EtaConfig } from 'eta';
 import { CompiledTemplate, Compiler, RESERVED_NAMES, type SourcePosition } from './compiler';
+import { mergeContext } from './context';
 import { TemplateDoesNotExist, TemplateError, TemplateRenderError, TemplateSyntaxError } from './errors';
 import { createFilters, type FilterFunction } from './filters/index';
 import { FileLoader, normalizeName } from './loader';
 import { AsyncRenderState, type FragmentCache, type RenderHost, RenderState } from './runtime';
 import type { ContextFor } from './typed';
 
-/** Django's context processor: extra variables for every template rendered with a request. */
-export type ContextProcessor = (request: HttpRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
+/**
+ * Django's context processor: extra variables for every template rendered with a request. It may
+ * return getters (read only if a template uses them) and any object type, an interface included.
+ */
+export type ContextProcessor = (request: HttpRequest) => object | Promise<object>;
 
 export interface EngineOptions {
   /** Project template folders, searched first, in order (Django's DIRS). */
@@ -155,9 +159,9 @@ export class Engine implements RenderHost {
     for (let i = 0; i < this.contextProcessors.length; i++) {
       const result = this.runProcessor(i, request);
       if (isPromise(result)) return this.contextForAsync(request, context, merged, i, result);
-      Object.assign(merged, result);
+      mergeContext(merged, result);
     }
-    return Object.assign(merged, context);
+    return mergeContext(merged, context);
   }
 
   renderCompiled(template: CompiledTemplate, context: object | undefined, request: HttpRequest | undefined): string {
@@ -307,9 +311,9 @@ export class Engine implements RenderHost {
   }
 
   private async contextForAsync(request: HttpRequest, context: object | undefined, merged: Context, from: number, pending: Promise<Record<string, unknown>>): Promise<Context> {
-    Object.assign(merged, await pending);
-    for (let i = from + 1; i < this.contextProcessors.length; i++) Object.assign(merged, await this.runProcessor(i, request));
-    return Object.assign(merged, context);
+    mergeContext(merged, await pending);
+    for (let i = from + 1; i < this.contextProcessors.length; i++) mergeContext(merged, await this.runProcessor(i, request));
+    return mergeContext(merged, context);
   }
 
   /** Which template and line an error comes from: the innermost template frame of its stack. */

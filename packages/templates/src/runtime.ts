@@ -12,6 +12,7 @@ import {
   stringify,
 } from '@manouche/core';
 import type { CompiledTemplate } from './compiler';
+import { mergeContext } from './context';
 import { TemplateError, TemplateSyntaxError } from './errors';
 
 /** A block's body: writes its output; `parent()` renders the overridden block (Django's `block.super`). */
@@ -196,7 +197,7 @@ export class RenderState {
       throw new TemplateSyntaxError(`More than ${MAX_LAYOUT_DEPTH} levels of layout() from ${JSON.stringify(template.name)}: does a template extend itself?`);
     }
     const hasBody = body !== '' && NON_SPACE.test(body);
-    const data = hasBody || layoutData !== undefined ? { ...it, ...(hasBody ? { body: new SafeString(body) } : undefined), ...layoutData } : it;
+    const data = hasBody || layoutData !== undefined ? mergeContext(mergeContext(mergeContext({}, it), hasBody ? { body: new SafeString(body) } : undefined), layoutData) : it;
     this.level = level + 1;
     try {
       return this.run(parent, data);
@@ -433,8 +434,8 @@ export class AsyncRenderState extends RenderState {
 
 /** The context of an included template: the current one plus `extra`, or only `extra`. */
 function includeData(it: object, extra: object | undefined, options: IncludeOptions | undefined): object {
-  if (options?.only) return { ...extra };
-  return extra ? { ...it, ...extra } : it;
+  if (options?.only) return mergeContext({}, extra);
+  return extra ? mergeContext(mergeContext({}, it), extra) : it;
 }
 
 /** Django's make_template_fragment_key(). */

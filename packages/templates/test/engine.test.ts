@@ -206,6 +206,29 @@ describe('context processors', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("leave a processor's getters unread until a template reads them, through layouts and includes", async () => {
+    const dir = templateDir({
+      'base.eta': '<%~ block("c") %>[<%~ it.body ?? "" %>]',
+      'quiet.eta': '<% layout("base") %>text outside blocks<% block("c", () => { %><%~ include("part", { x: 1 }) %><% }) %>',
+      'loud.eta': '<% layout("base") %><% block("c", () => { %><%~ include("token") %><% }) %>',
+      'part.eta': '<%= it.x %>',
+      'token.eta': '<%= it.csrfToken %>,<%= it.csrfToken %>',
+    });
+    let reads = 0;
+    const engine = new Engine({
+      dirs: [dir],
+      contextProcessors: [() => ({ get csrfToken() { reads++; return 'tok'; } }), () => ({ site: 'S' })],
+    });
+    expect(engine.render('quiet.eta', {}, request)).toBe('1[text outside blocks]');
+    expect(await engine.renderAsync('quiet.eta', {}, request)).toBe('1[text outside blocks]');
+    expect(reads).toBe(0);
+    expect(engine.render('loud.eta', {}, request)).toBe('tok,tok[]');
+    expect(reads).toBe(2);
+    // the view's context still overrides a processor's lazy value
+    expect(engine.render('loud.eta', { csrfToken: 'mine' }, request)).toBe('mine,mine[]');
+    expect(reads).toBe(2);
+  });
+
   it('may be async with renderAsync(); a sync render says to use renderAsync()', async () => {
     const engine = new Engine({ contextProcessors: [() => ({ a: 1 }), async () => ({ b: 2 }), () => ({ c: 3 })] });
     const template = engine.fromString('<%= it.a %><%= it.b %><%= it.c %><%= it.d %>');
