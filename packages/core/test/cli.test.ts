@@ -65,6 +65,12 @@ describe('executeFromCommandLine', () => {
     expect(c.out()).toMatch(/greeting: done \(2\/2\)/);
   });
 
+  it('shows the true percentage in its progress lines when output is not a terminal', async () => {
+    const c = capture();
+    expect(await executeFromCommandLine(app, ['greet', 'ann', '-t', '3'], c.io)).toBe(0);
+    expect(c.out().match(/greeting: \d\/3 \(\d+%\)/g)).toEqual(['greeting: 1/3 (33%)', 'greeting: 2/3 (66%)', 'greeting: 3/3 (100%)']);
+  });
+
   it('reports usage errors with exit code 2', async () => {
     let c = capture();
     expect(await executeFromCommandLine(app, ['nope'], c.io)).toBe(2);

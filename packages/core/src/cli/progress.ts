@@ -56,7 +56,7 @@ export class Progress {
     const decile = Math.floor((this.done / total) * 10);
     if (decile > this.lastReported) {
       this.lastReported = decile;
-      this.out.write(`${this.label}: ${this.done}/${total} (${decile * 10}%)${note ? ` ${note}` : ''}\n`);
+      this.out.write(`${this.label}: ${this.done}/${total} (${Math.floor((this.done / total) * 100)}%)${note ? ` ${note}` : ''}\n`);
     }
   }
 }
