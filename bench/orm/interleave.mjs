@@ -45,3 +45,24 @@ export async function interleaved(label, contenders, { rounds = 5, chunks = 20, 
   for (const name of names) result[name].median = median(result[name].ratio);
   return result;
 }
+
+/**
+ * Markdown rows for a results table: one per contender of each test, with its median µs/op, its
+ * ratio to the baseline (the median of the rounds, then each round's) and, for `subject`, the
+ * target and whether it is met.
+ */
+export function resultRows(results, subject) {
+  const rows = [];
+  for (const [scenario, r] of results) {
+    const [baseline, ...others] = r.names;
+    rows.push([scenario.label, baseline, fmt(median(r[baseline].ns) / 1000, 2), '1', '', '', '']);
+    for (const name of others) {
+      const ratio = r[name].median;
+      const target = name === subject ? scenario.target : undefined;
+      rows.push(['', name, fmt(median(r[name].ns) / 1000, 2), name === subject ? `**${fmt(ratio, 2)}×**` : `${fmt(ratio, 2)}×`, r[name].ratio.map((x) => fmt(x, 2)).join(', '), target ? `≤ ${target}×` : '', target ? (ratio <= target ? 'met' : 'MISSED') : '']);
+    }
+  }
+  return rows;
+}
+
+export const RESULT_HEADER = ['test', 'contender', 'µs/op (median)', '÷ raw', 'per round', 'target', ''];

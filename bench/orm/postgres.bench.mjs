@@ -3,8 +3,9 @@
 // (PGHOST/PGPORT/PGUSER/PGPASSWORD, default postgres@127.0.0.1:5432).
 //   node bench/orm/postgres.bench.mjs [--rounds 5] [--chunks 20] [--tests pk,list]
 // Build first: npx turbo run build --filter=@manouche/orm...
-import { flags, fmt, machine, median, table } from '../lib/stats.mjs';
-import { interleaved } from './interleave.mjs';
+import { loadavg } from 'node:os';
+import { flags, machine, table } from '../lib/stats.mjs';
+import { interleaved, RESULT_HEADER, resultRows } from './interleave.mjs';
 import { Article, ARTICLES, CATEGORIES, postgresSetup } from './setup.mjs';
 
 const opts = { rounds: 5, chunks: 20, tests: 'pk,list', ...flags() };
@@ -66,14 +67,5 @@ try {
   await env.close();
 }
 
-console.log(`\n${await machine()}; PostgreSQL (local server, pg pools of 10); ${opts.rounds} rounds × ${opts.chunks} interleaved chunks; ratio = median over rounds of the per-chunk ratio to raw\n`);
-console.log(
-  table(
-    ['test', 'raw (µs/op)', '@manouche/orm (µs/op)', 'TypeORM (µs/op)', '@manouche/orm ÷ raw', 'TypeORM ÷ raw', 'target', ''],
-    results.map(([scenario, r]) => {
-      const [rawName, ormName, typeormName] = r.names;
-      const us = (name) => fmt(median(r[name].ns) / 1000, 2);
-      return [scenario.label, us(rawName), us(ormName), us(typeormName), `**${fmt(r[ormName].median, 2)}×**`, `${fmt(r[typeormName].median, 1)}×`, `≤ ${scenario.target}×`, r[ormName].median <= scenario.target ? 'met' : 'MISSED'];
-    }),
-  ),
-);
+console.log(`\n${await machine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; PostgreSQL (local server, pg pools of 10); ${opts.rounds} rounds × ${opts.chunks} interleaved chunks; ratio = median over rounds of the per-chunk ratio to raw\n`);
+console.log(table(RESULT_HEADER, resultRows(results, '@manouche/orm')));

@@ -280,6 +280,12 @@ eachBackend('writes', models, ({ db, backend }) => {
       const nullsBack = await Thing.objects.get({ id: nulls.id });
       expect([nullsBack.price, nullsBack.ratio, nullsBack.flag, nullsBack.day, nullsBack.at, nullsBack.data]).toEqual([null, null, null, null, null, null]);
       expect((await Thing.objects.get({ uid: thing.uid })).slug).toBe('all');
+      // instants before 1970 and in the first century read back exactly too (MySQL's DATETIME starts at year 1000)
+      const instants = [['old', '1969-07-20T20:17:40.001Z'], ...(backend === 'mysql' ? [] : [['ancient', '0079-08-24T13:00:00.000Z']])] as const;
+      for (const [slug, when] of instants) {
+        await Thing.objects.create({ slug, at: new Date(when) });
+        expect((await Thing.objects.get({ slug })).at!.toISOString()).toBe(when);
+      }
       expect(await Thing.objects.filter({ flag: false }).count()).toBe(1);
       expect(await Thing.objects.filter({ day: '2024-02-29' }).count()).toBe(1);
       expect(await Thing.objects.filter({ at }).count()).toBe(1);
