@@ -3,6 +3,7 @@ import { type CacheBackend, type Clock, StaleValue, systemClock, type WriteOptio
 import { checkKeyPrefix, checkTimeout, checkVersion, DEFAULT_TIMEOUT, type Timeout } from './config';
 import { CacheValueError, InvalidCacheKey, InvalidCacheTimeout, MissingKeyError } from './errors';
 import { defaultKeyFunction, type KeyFunction, MAX_KEY_LENGTH, validateKey } from './keys';
+import { internalize } from './internalize';
 import { decode, encode, isImmutable } from './serializer';
 
 export interface KeyOptions {
@@ -68,15 +69,6 @@ function splitOptions<O extends SetOptions>(timeoutOrOptions: Timeout | O | unde
   return { timeout: timeoutOrOptions } as O;
 }
 
-/**
- * The same string, flat and internalized (V8 interns property names): a
- * concatenation is a rope whose every map lookup re-walks it, while an
- * internalized string compares by identity.
- */
-function internalize(text: string): string {
-  return Object.keys({ [text]: 0 })[0]!;
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -102,6 +94,8 @@ export class Cache {
    * lookup; the remembered one has its hash cached. Key functions are pure.
    */
   private readonly madeKeys = new Map<string, string>();
+  /** The backend accepted `own()`: reads of the default version go by the user's key (`getOwn`). */
+  private readonly ownsBackend: boolean;
   /** getOrSet() computations under way in this process, by made key. */
   private readonly inFlight = new Map<string, Promise<Snapshot | undefined>>();
 
@@ -115,6 +109,7 @@ export class Cache {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? consoleLogger();
     this.defaultPrefix = this.keyFunction === defaultKeyFunction ? `${this.keyPrefix}:${this.version}:` : undefined;
+    this.ownsBackend = this.defaultPrefix !== undefined && typeof this.backend.getOwn === 'function' && this.backend.own?.(this.defaultPrefix) === true;
   }
 
   /** The stored key for `key` (Django's `make_key`), validated: InvalidCacheKey when too long or holding control characters. */
@@ -139,7 +134,7 @@ export class Cache {
   get<T = unknown>(key: string, options?: KeyOptions): Promise<T | undefined> {
     let found: unknown;
     try {
-      found = this.backend.get(this.makeKey(key, options?.version));
+      found = this.ownsBackend && options?.version === undefined ? this.getOwn(key) : this.backend.get(this.makeKey(key, options?.version));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -157,8 +152,23 @@ export class Cache {
    * hot paths that keep a synchronous fast path, like the page cache.
    */
   lookup<T = unknown>(key: string, options?: KeyOptions): Awaitable<T | undefined> {
-    const found = this.backend.get(this.makeKey(key, options?.version));
+    const found = this.ownsBackend && options?.version === undefined ? this.getOwn(key) : this.backend.get(this.makeKey(key, options?.version));
     return isPromise(found) ? found.then(fresh) : fresh(found);
+  }
+
+  /**
+   * The owned backend's entry for `key` in the default version. A hit needs
+   * no key check (only valid keys were stored); a miss checks the key, so a
+   * bad one raises InvalidCacheKey as it would on any backend.
+   */
+  private getOwn(key: string): unknown {
+    // no valid key starts with U+0000, which marks the backend's entries of other namespaces
+    if (typeof key === 'string' && key.charCodeAt(0) !== 0) {
+      const found = this.backend.getOwn!(key);
+      if (found !== undefined) return found;
+    }
+    this.makeKey(key);
+    return undefined;
   }
 
   /** Store `value`; the third argument is the timeout in seconds or `{ timeout, tags, version }`. */
@@ -199,7 +209,8 @@ export class Cache {
       throw new CacheValueError(`getOrSet() grace must be a number of seconds (0 or more); got ${String(options.grace)}.`);
     }
     if (options.tags) checkTags(options.tags);
-    const found = await this.backend.get(made);
+    // the key is valid (makeKey checked it): an owned backend answers by it directly
+    const found = this.ownsBackend && options.version === undefined ? this.backend.getOwn!(key) : await this.backend.get(made);
     if (found instanceof StaleValue) {
       if (!this.inFlight.has(made)) this.track(made, this.compute(made, fn, ttl, options, false)).catch((error: unknown) => this.refreshFailed(key, error));
       return found.value as T;

@@ -1,6 +1,7 @@
+import { Cache } from '../src/cache';
 import { createCache } from '../src/handler';
-import { InvalidCacheBackendError } from '../src/errors';
-import type { MemoryBackend } from '../src/backends/memory';
+import { InvalidCacheBackendError, InvalidCacheKey } from '../src/errors';
+import { MemoryBackend } from '../src/backends/memory';
 import { backendContract } from './contract';
 import { FakeClock, uniquePrefix } from './support';
 
@@ -69,5 +70,38 @@ describe('the memory backend', () => {
     expect(() => createCache({ OPTIONS: { MAX_ENTRIES: 0 } }, { alias: 'pages' })).toThrow('CACHES["pages"].OPTIONS.MAX_ENTRIES must be a whole number greater than 0; got 0.');
     expect(() => createCache({ OPTIONS: { max_entries: 5 } })).toThrow(InvalidCacheBackendError);
     expect(() => createCache({ OPTIONS: { max_entries: 5 } })).toThrow(/accepts MAX_ENTRIES, MAX_SIZE/);
+  });
+});
+
+describe('the memory backend owned by its cache', () => {
+  it('reads the owner’s keys directly and keeps other namespaces on the same backend apart', async () => {
+    const owner = createCache({ KEY_PREFIX: 'site' });
+    const backend = owner.backend as MemoryBackend;
+    // another Cache on the backend (version 2, or another prefix) goes through made keys
+    const v2 = new Cache({ backend, keyPrefix: 'site', version: 2 });
+    const other = new Cache({ backend, keyPrefix: 'other' });
+    await owner.set('k', 'v1');
+    await v2.set('k', 'v2');
+    await other.set('k', 'other');
+    expect([await owner.get('k'), await v2.get('k'), await other.get('k'), await owner.get('k', { version: 2 }), await v2.get('k', { version: 1 })]).toEqual(['v1', 'v2', 'other', 'v2', 'v1']);
+    expect(owner.lookup('k')).toBe('v1');
+    expect(backend.get('site:1:k')).toBe('v1');
+    expect(backend.get('other:1:k')).toBe('other');
+    // a key that is not valid still raises on a read, and cannot reach another namespace's entries
+    await expect(owner.get('\u0000other:1:k')).rejects.toBeInstanceOf(InvalidCacheKey);
+    await expect(owner.get('x'.repeat(300))).rejects.toBeInstanceOf(InvalidCacheKey);
+    expect(await other.delete('k')).toBe(true);
+    expect([await owner.get('k'), await other.get('k')]).toEqual(['v1', undefined]);
+    expect(await owner.invalidateTags('none')).toBe(0);
+  });
+
+  it('is owned only while empty, and by one namespace', async () => {
+    const backend = createCache({ KEY_PREFIX: 'a' }).backend as MemoryBackend;
+    expect(backend.own('a:1:')).toBe(true);
+    expect(backend.own('b:1:')).toBe(false);
+    const unowned = new MemoryBackend({ alias: 'x', location: undefined, options: {}, keyPrefix: '', clock: { now: () => 0 }, logger: console });
+    unowned.set('made:1:k', 1, null);
+    expect(unowned.own('made:1:')).toBe(false);
+    expect(unowned.get('made:1:k')).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { type BackendParams, type CacheBackend, type Clock, StaleValue, type WriteOptions } from '../backend';
 import { CacheValueError, MissingKeyError } from '../errors';
+import { internalize } from '../internalize';
 import { decode, encode, isImmutable } from '../serializer';
 import { positiveInteger, rejectUnknown } from './options';
 
@@ -25,6 +26,8 @@ interface Entry {
 
 const ENTRY_OVERHEAD = 64;
 const MAX_TAG_EPOCHS = 100_000;
+/** Starts the LRU key of an entry outside the owner's namespace: no user key starts with a control character. */
+const FOREIGN = '\u0000';
 
 /**
  * The in-process cache: an LRU (lru-cache) bounded by entries and bytes, with
@@ -34,6 +37,10 @@ const MAX_TAG_EPOCHS = 100_000;
  * Objects are stored serialized and decoded on every read, like Django's
  * pickling LocMemCache: a caller mutating what it got never changes the
  * cache. Strings, numbers, booleans, BigInts and null are kept as they are.
+ *
+ * The Cache in front of it owns its namespace (`<KEY_PREFIX>:<VERSION>:`):
+ * entries in it are keyed by the user's key, so a hit is one map lookup,
+ * not a lookup of the made key followed by the LRU's own (see `own()`).
  */
 export class MemoryBackend implements CacheBackend {
   private readonly lru: LRUCache<string, Entry>;
@@ -42,6 +49,8 @@ export class MemoryBackend implements CacheBackend {
   private readonly tagEpochs = new Map<string, number>();
   private epochGeneration = 0;
   private readonly clock: Clock;
+  /** The owning Cache's key prefix: made keys starting with it are stored without it. */
+  private namespace: string | undefined;
 
   constructor(params: BackendParams) {
     const options = params.options;
@@ -59,7 +68,27 @@ export class MemoryBackend implements CacheBackend {
     });
   }
 
+  /**
+   * Let the Cache with this namespace read by its users' keys (`getOwn`).
+   * Only before anything is stored (the keys already stored would be lost
+   * to it), and for one namespace: another Cache on the same backend keeps
+   * going through made keys.
+   */
+  own(namespace: string): boolean {
+    if (this.namespace === undefined && this.lru.size === 0) this.namespace = namespace;
+    return this.namespace === namespace;
+  }
+
+  /** get() of the made key `<namespace><key>`, given only `key`. */
+  getOwn(key: string): unknown {
+    return this.getLocal(key);
+  }
+
   get(key: string): unknown {
+    return this.getLocal(this.local(key));
+  }
+
+  private getLocal(key: string): unknown {
     const entry = this.lru.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt !== 0 || entry.staleAt !== 0) {
@@ -78,6 +107,10 @@ export class MemoryBackend implements CacheBackend {
   }
 
   set(key: string, value: unknown, ttlMs: number | null, options?: WriteOptions): boolean {
+    return this.setLocal(this.local(key), value, ttlMs, options);
+  }
+
+  private setLocal(key: string, value: unknown, ttlMs: number | null, options?: WriteOptions): boolean {
     if (options?.tagsVersion !== undefined && options.tags && this.tagsVersion(options.tags) !== options.tagsVersion) return false;
     const immutable = isImmutable(value);
     const entry: Entry = {
@@ -87,8 +120,9 @@ export class MemoryBackend implements CacheBackend {
       staleAt: options?.staleAt ?? 0,
       tags: options?.tags?.length ? options.tags : undefined,
     };
-    // the LRU disposes of the entry it replaces, which unindexes the old tags
-    this.lru.set(key, entry);
+    // the LRU disposes of the entry it replaces, which unindexes the old tags; an internalized
+    // key (a slice of the made key otherwise) is found by identity when the lookup's is too
+    this.lru.set(internalize(key), entry);
     // an entry larger than MAX_SIZE is refused (and the old one dropped)
     const stored = this.lru.has(key);
     if (stored && entry.tags) this.index(key, entry.tags);
@@ -96,8 +130,9 @@ export class MemoryBackend implements CacheBackend {
   }
 
   add(key: string, value: unknown, ttlMs: number | null, options?: WriteOptions): boolean {
-    if (this.live(key) !== undefined) return false;
-    return this.set(key, value, ttlMs, options);
+    const local = this.local(key);
+    if (this.live(local) !== undefined) return false;
+    return this.setLocal(local, value, ttlMs, options);
   }
 
   setMany(entries: ReadonlyArray<readonly [string, unknown]>, ttlMs: number | null, options?: WriteOptions): string[] {
@@ -105,17 +140,18 @@ export class MemoryBackend implements CacheBackend {
   }
 
   delete(key: string): boolean {
-    const existed = this.live(key) !== undefined;
-    this.lru.delete(key);
+    const local = this.local(key);
+    const existed = this.live(local) !== undefined;
+    this.lru.delete(local);
     return existed;
   }
 
   deleteMany(keys: readonly string[]): void {
-    for (const key of keys) this.lru.delete(key);
+    for (const key of keys) this.lru.delete(this.local(key));
   }
 
   incr(key: string, delta: number): number {
-    const entry = this.live(key);
+    const entry = this.live(this.local(key));
     if (entry === undefined) throw new MissingKeyError(key);
     if (typeof entry.value !== 'number' || !Number.isInteger(entry.value)) {
       throw new CacheValueError(`incr()/decr() need an integer; the value under ${JSON.stringify(key)} is not one.`);
@@ -127,7 +163,7 @@ export class MemoryBackend implements CacheBackend {
   }
 
   touch(key: string, ttlMs: number | null): boolean {
-    const entry = this.live(key);
+    const entry = this.live(this.local(key));
     if (entry === undefined) return false;
     entry.expiresAt = ttlMs === null ? 0 : this.clock.now() + ttlMs;
     return true;
@@ -165,6 +201,13 @@ export class MemoryBackend implements CacheBackend {
   /** Entries in the cache now (expired ones included until read). */
   get size(): number {
     return this.lru.size;
+  }
+
+  /** The LRU's key for a made key: without the owner's namespace, or marked as foreign. */
+  private local(key: string): string {
+    const namespace = this.namespace;
+    if (namespace === undefined) return key;
+    return key.startsWith(namespace) ? key.slice(namespace.length) : FOREIGN + key;
   }
 
   private live(key: string): Entry | undefined {

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { type HttpRequest, type HttpResponse, patchCacheControl } from '@manouche/core';
+import { internalize } from '../internalize';
 
 /** The max-age of Cache-Control in seconds, if the response sets one (Django's `get_max_age`). */
 export function getMaxAge(response: HttpResponse): number | undefined {
@@ -45,19 +46,19 @@ export class UrlKeys {
   readonly headerListKey: string;
   private readonly urlDigest: string;
   private readonly base: string;
-  /** Keys of pages without Vary, by method: the same strings every time, so lookups hash nothing new. */
+  /** Keys of pages without Vary, by method: the same (internalized) strings every time, so lookups hash nothing new. */
   private readonly plain = new Map<string, string>();
 
   constructor(keyPrefix: string, url: string) {
     this.urlDigest = digest(url);
-    this.headerListKey = `cache_header.${keyPrefix}.${this.urlDigest}`;
+    this.headerListKey = internalize(`cache_header.${keyPrefix}.${this.urlDigest}`);
     this.base = `cache_page.${keyPrefix}.`;
   }
 
   pageKey(request: HttpRequest, method: string, headerList: readonly string[]): string {
     if (headerList.length === 0) {
       let key = this.plain.get(method);
-      if (key === undefined) this.plain.set(method, (key = `${this.base}${method}.${this.urlDigest}.${NO_VARY}`));
+      if (key === undefined) this.plain.set(method, (key = internalize(`${this.base}${method}.${this.urlDigest}.${NO_VARY}`)));
       return key;
     }
     const vary = digest(JSON.stringify(headerList.map((name) => request.header(name) ?? null)));
