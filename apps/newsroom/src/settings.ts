@@ -40,10 +40,14 @@ function caches(env: Env): CachesSetting {
   const prefix = keyPrefix(env);
   const redis = redisUrl(env);
   const caches: CachesSetting = {
-    default: env.CACHE_URL
-      ? // every process reads and invalidates the same entries
-        { BACKEND: 'redis', LOCATION: env.CACHE_URL, KEY_PREFIX: prefix, TIMEOUT: 300 }
-      : { BACKEND: 'memory', KEY_PREFIX: prefix, TIMEOUT: 300 },
+    default:
+      env.CACHE_URL === 'dummy://'
+        ? // caches nothing: every page rendered (benchmarks of the uncached site, debugging)
+          { BACKEND: 'dummy' }
+        : env.CACHE_URL
+          ? // every process reads and invalidates the same entries
+            { BACKEND: 'redis', LOCATION: env.CACHE_URL, KEY_PREFIX: prefix, TIMEOUT: 300 }
+          : { BACKEND: 'memory', KEY_PREFIX: prefix, TIMEOUT: 300 },
   };
   if (env.SESSION_ENGINE === 'redis' && redis) caches.sessions = { BACKEND: 'redis', LOCATION: redis, KEY_PREFIX: `${prefix}:sessions`, TIMEOUT: null };
   return caches;
@@ -54,7 +58,7 @@ function caches(env: Env): CachesSetting {
  *
  * - `DEBUG` (default true), `SECRET_KEY` (required with DEBUG=false), `ALLOWED_HOSTS` (comma-separated);
  * - `DATABASE_URL` (`postgres://…`, `mysql://…`; default: SQLite in `var/newsroom.sqlite3`, or `SQLITE_PATH`);
- * - `CACHE_URL` (`redis://…`; default: memory), `CACHE_KEY_PREFIX` (default `newsroom`);
+ * - `CACHE_URL` (`redis://…`, or `dummy://` to cache nothing; default: memory), `CACHE_KEY_PREFIX` (default `newsroom`);
  * - `SESSION_ENGINE=redis`: sessions in Redis (`CACHE_URL`, else `REDIS_URL`); default: the database;
  * - `HTTPS=true` when the site is served over HTTPS only: redirect plain HTTP, Secure cookies, HSTS
  *   (`HSTS_SECONDS`, default a year; `HSTS_INCLUDE_SUBDOMAINS=true` and `HSTS_PRELOAD=true` once

@@ -1,6 +1,7 @@
 import { authUrls, loginView, logoutView, passwordChangeView, passwordResetConfirmView, passwordResetView } from '@manouche/auth';
 import { include, path } from '@manouche/core';
 import { cspReportView } from '@manouche/security';
+import { cachedForAnonymous } from './news/cache';
 import { withSuccessMessage } from './news/flash';
 import { accountUrls } from './news/views/accounts';
 import { apiUrls } from './news/views/api';
@@ -30,7 +31,7 @@ const authViews = authUrls().map((pattern) => {
 });
 
 export const urls = [
-  path('', home, { name: 'home' }),
+  path('', cachedForAnonymous(home), { name: 'home' }),
   path('articles/<slug:slug>/', articleDetail, { name: 'article' }),
   path('articles/<slug:slug>/comments/', postComment, { name: 'comment' }),
   path('sections/<slug:slug>/', sectionPage, { name: 'section' }),

@@ -81,7 +81,7 @@ describe('npm start: migrations and the demo data', () => {
       await logIn(client, 'editor', password);
       expect((await client.get('/newsroom/')).text).toContain('<h1>All articles</h1>');
       const home = await client.get('/');
-      expect(home.text.match(/class="card"/g)).toHaveLength(10);
+      expect(home.text.match(/class="card"/g)).toHaveLength(20);
     } finally {
       await app.close();
     }

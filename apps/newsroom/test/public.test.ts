@@ -30,11 +30,11 @@ describe('public pages', () => {
     expect((await site.client().get('/static/newsroom/site.css')).status).toBe(200);
   });
 
-  it('paginates ten articles a page and answers 404 for pages that do not exist', async () => {
-    for (let i = 0; i < 12; i++) await makeArticle(n.annAuthor, n.world, { title: `Paged ${i}`, hoursAgo: 100 + i });
+  it('paginates twenty articles a page on the front page and answers 404 for pages that do not exist', async () => {
+    for (let i = 0; i < 22; i++) await makeArticle(n.annAuthor, n.world, { title: `Paged ${i}`, hoursAgo: 100 + i });
     const client = site.client();
     const first = await client.get('/');
-    expect(first.text.match(/class="card"/g)).toHaveLength(10);
+    expect(first.text.match(/class="card"/g)).toHaveLength(20);
     expect(first.text).toContain('href="?page=2" rel="next"');
     const second = await client.get('/', { page: '2' });
     expect(second.status).toBe(200);

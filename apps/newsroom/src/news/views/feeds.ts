@@ -1,6 +1,6 @@
 import { type HttpRequest, HttpResponse, path, requireSafe } from '@manouche/core';
 import { getObjectOr404 } from '@manouche/orm';
-import { ARTICLES, cached } from '../cache';
+import { cachedForAnonymous } from '../cache';
 import { SITE_NAME } from '../context';
 import { Section } from '../models';
 import { summarize } from '../present';
@@ -50,16 +50,17 @@ async function buildFeed(request: HttpRequest, format: Format, sectionSlug: stri
 }
 
 /**
- * A feed view: the XML is cached (per host, since links are absolute) and
- * dropped when any article changes.
+ * A feed view, through the page cache (keyed by the absolute URL, so per
+ * host and scheme, as the feed's links are absolute) and dropped when any
+ * article changes.
  */
 function feedView(format: Format) {
-  return requireSafe(async (request: HttpRequest, params: { slug?: string }) => {
-    const scope = params.slug ?? '';
-    const origin = `${request.isSecure() ? 'https' : 'http'}://${request.getHost()}`;
-    const xml = await cached(`feed:${format}:${scope}:${origin}`, [ARTICLES], () => buildFeed(request, format, params.slug ?? null));
-    return new HttpResponse(xml, { contentType: FORMATS[format].contentType });
-  });
+  return cachedForAnonymous(
+    requireSafe(async (request: HttpRequest, params: { slug?: string }) => {
+      const xml = await buildFeed(request, format, params.slug ?? null);
+      return new HttpResponse(xml, { contentType: FORMATS[format].contentType });
+    }),
+  );
 }
 
 export const feedUrls = [

@@ -40,15 +40,16 @@ export interface ListingOptions {
   query?: string;
   /** What to say when there is nothing. */
   empty?: string;
+  /** Articles a page (default PER_PAGE). */
+  perPage?: number;
 }
 
 /**
  * The HTML of one page of article cards with its pagination links. Rendered
- * without the request (no user, no CSRF token in it), so the same HTML can
- * be cached and served to everyone.
+ * without the request (no user, no CSRF token in it): the same for every reader.
  */
 export async function renderListing(request: HttpRequest, articles: QuerySet<typeof Article>, number: number, options: ListingOptions = {}): Promise<string> {
-  const paginator = new Paginator(withRelated(articles), PER_PAGE);
+  const paginator = new Paginator(withRelated(articles), options.perPage ?? PER_PAGE);
   const page = await paginate(paginator, number);
   const pageRange = await paginator.getElidedPageRange(page.number, { onEachSide: 2, onEnds: 1 });
   return engines(request.app).renderToString(

@@ -2,7 +2,6 @@ import { loginRequired, messages } from '@manouche/auth';
 import { Http404, type HttpRequest, HttpResponseRedirect, markSafe, requireGET, requirePOST } from '@manouche/core';
 import { getObjectOr404, Q } from '@manouche/orm';
 import { render } from '@manouche/templates';
-import { ARTICLES, cached } from '../cache';
 import { CommentForm } from '../forms';
 import { Article, Author, Comment, Section, Tag } from '../models';
 import { canEdit } from '../permissions';
@@ -10,10 +9,12 @@ import { summarize } from '../present';
 import { pageNumber, published, renderListing, withRelated } from './listing';
 import { currentUser } from './users';
 
-/** The front page: the latest published articles, the listing cached (and invalidated when articles change). */
+/** Articles on a page of the front page (the other listings show PER_PAGE). */
+export const HOME_PER_PAGE = 20;
+
+/** The front page: the latest published articles (cached for anonymous readers in urls.ts). */
 export const home = requireGET(async (request: HttpRequest) => {
-  const number = pageNumber(request);
-  const listing = await cached(`home:page:${number}`, [ARTICLES], () => renderListing(request, published(), number));
+  const listing = await renderListing(request, published(), pageNumber(request), { perPage: HOME_PER_PAGE });
   return render(request, 'news/home.eta', { listing: markSafe(listing) });
 });
 
