@@ -24,7 +24,7 @@ const byMessage = (a, b) => (a.message < b.message ? -1 : a.message > b.message 
 export async function fortunes(request) {
   const list = [...(await Fortune.objects.all()), { id: ADDED_FORTUNE[0], message: ADDED_FORTUNE[1] }];
   list.sort(byMessage);
-  return render(request, 'fortunes', { fortunes: list });
+  return render(request, 'fortunes.eta', { fortunes: list });
 }
 
 async function updates(request) {
