@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Client, commonMiddleware, HttpResponse, JsonResponse, path, serializeCookie, type UserSettings } from '@manouche/core';
-import { caches } from '@manouche/cache';
+import { Cache, caches } from '@manouche/cache';
+import { captureQueries } from '@manouche/orm';
 import { csrfViewMiddleware, getToken } from '@manouche/security';
 import { describeWith } from '../../../test-support/services';
 import {
   authenticationMiddleware,
   CacheSessionStore,
   DatabaseSessionStore,
+  getMessages,
   login,
   messagesMiddleware,
   Session,
@@ -25,6 +27,10 @@ const urls = [
   }),
   path('get/', (request) => new JsonResponse({ value: request.session.get('value') ?? null, key: request.session.sessionKey })),
   path('none/', () => new HttpResponse('nothing')),
+  path('whoami/', async (request) => {
+    const user = await request.auser();
+    return new HttpResponse(`${user.isAuthenticated ? user.getUsername() : 'anonymous'}, ${[...getMessages(request)].length} messages`);
+  }),
   path('expire/<int:seconds>/', (request, { seconds }) => {
     request.session.setExpiry(seconds);
     request.session.set('short', true);
@@ -103,6 +109,19 @@ for (const c of CASES) {
       const response = await new Client(app).get('/none/');
       expect(response.response.hasCookies).toBe(false);
       expect(response.headers.get('vary')).toBeUndefined();
+    });
+
+    it('costs a visitor without a cookie no store read and no query, even when the view asks for the user and the messages', async () => {
+      const reads = [jest.spyOn(Cache.prototype, 'get'), jest.spyOn(Cache.prototype, 'lookup')];
+      try {
+        const { result: response, queries } = await captureQueries(() => new Client(app).get('/whoami/'));
+        expect(response.text).toBe('anonymous, 0 messages');
+        expect(queries).toEqual([]);
+        for (const spy of reads) expect(spy).not.toHaveBeenCalled();
+        expect(response.response.hasCookies).toBe(false);
+      } finally {
+        for (const spy of reads) spy.mockRestore();
+      }
     });
 
     it('starts a fresh, empty session for a forged, malformed or unknown cookie', async () => {

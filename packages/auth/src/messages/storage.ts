@@ -39,11 +39,15 @@ export abstract class MessageStorage implements Iterable<Message> {
   private loadedMessages: Message[] | undefined;
   private levelValue: number | undefined;
   readonly settings: AuthSettings;
-  private readonly tags: Readonly<Record<number, string>>;
+  private tagNames: Readonly<Record<number, string>> | undefined;
 
   constructor(readonly request: HttpRequest) {
     this.settings = authSettings(request.settings);
-    this.tags = { ...DEFAULT_TAGS, ...this.settings.MESSAGE_TAGS };
+  }
+
+  /** DEFAULT_TAGS with MESSAGE_TAGS over them, built when a message is first made: most requests make none. */
+  private get tags(): Readonly<Record<number, string>> {
+    return (this.tagNames ??= { ...DEFAULT_TAGS, ...this.settings.MESSAGE_TAGS });
   }
 
   /** The minimum level recorded (MESSAGE_LEVEL unless set for this request). */
