@@ -118,6 +118,22 @@ eachBackend('transactions and friends', [Account, Entry], ({ db, backend }) => {
       expect(await Account.objects.orderBy('name').valuesList('name', 'balance')).toEqual([['other', 0], ['x', 1]]);
     });
 
+    it('runs atomic blocks started at the same moment one after the other, each committing its own work', async () => {
+      const results = await Promise.all(
+        ['p', 'q', 'r', 's'].map((name, i) =>
+          atomic(async () => {
+            const account = await Account.objects.create({ name, balance: i });
+            await Entry.objects.create({ account, amount: i });
+            if (name === 'r') throw new Error('r rolls back');
+            return name;
+          }).catch((error: Error) => error.message),
+        ),
+      );
+      expect(results).toEqual(['p', 'q', 'r rolls back', 's']);
+      expect(await names()).toEqual(['p', 'q', 's']);
+      expect(await Entry.objects.count()).toBe(3);
+    });
+
     it('selectForUpdate locks rows inside a transaction', async () => {
       const acc = await Account.objects.create({ name: 'lock', balance: 10 });
       const result = await atomic(async () => {

@@ -103,7 +103,9 @@ export class SqliteDatabase extends Database {
   }
 
   protected override async acquireForTransaction(): Promise<unknown> {
-    await this.waitForLock();
+    // test and take the lock with no await in between: after `await this.waitForLock()` two
+    // callers could both resume seeing it free, and both BEGIN on the one connection
+    while (this.mustWait()) await this.lockReleased;
     this.lockReleased = new Promise((resolve) => {
       this.releaseLock = resolve;
     });
