@@ -85,6 +85,15 @@ function assertNoSkippedInstallScripts(project: string): void {
   }
 }
 
+/**
+ * The monorepo's own installed copy of an npm package, as an `extra` for
+ * runReadmeExampleFromTarball: linked rather than downloaded, and with its
+ * native parts already built. Resolved from the checkout, wherever it is.
+ */
+export function installedPackage(name: string): string {
+  return join(root, 'node_modules', name);
+}
+
 export interface InstallOptions {
   /** Extra npm packages the example needs (`ioredis`); a path installs a local folder. */
   extra?: string[];

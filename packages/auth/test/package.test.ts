@@ -3,14 +3,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { packPackage, readmeBlock, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
+import { installedPackage, packPackage, readmeBlock, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
 
 describe('the published package', () => {
   it('installs from its tarball into a fresh project and runs both README examples (Manouche and a real Express app)', () => {
     // the templates package is an optional peer: pack it too, for the ready-made views of the Express example
     const templates = packPackage('templates', mkdtempSync(join(tmpdir(), 'auth-peers-')));
     const { stdout, expected, dir } = runReadmeExampleFromTarball('auth', {
-      extra: ['/work/main/node_modules/better-sqlite3', '/work/main/node_modules/express', templates],
+      extra: [installedPackage('better-sqlite3'), installedPackage('express'), templates],
     });
     expect(stdout).toBe(expected);
 

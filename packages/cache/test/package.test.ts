@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packPackage, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
+import { installedPackage, packPackage, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
 import { serviceAvailable } from '../../../test-support/services';
 import { REDIS_URL, uniquePrefix } from './support';
 
 describe('the published package', () => {
   it('installs from its tarball into a fresh project, runs the README example, and reaches Redis and a database from both module formats', () => {
-    const { stdout, expected, dir } = runReadmeExampleFromTarball('cache', { extra: ['/work/main/node_modules/ioredis'] });
+    const { stdout, expected, dir } = runReadmeExampleFromTarball('cache', { extra: [installedPackage('ioredis')] });
     expect(stdout).toBe(expected);
     // ioredis is an optional peer: the main entry, memory caches included, never loads it
     const loaded = execFileSync(process.execPath, ['-e', "const { createCache } = require('@manouche/cache'); createCache().set('k', 1).then(() => console.log(Object.keys(require.cache).some((f) => f.includes('ioredis'))))"], { cwd: dir, encoding: 'utf8' });
@@ -17,7 +17,7 @@ describe('the published package', () => {
     const missing = execFileSync(process.execPath, ['-e', "require('@manouche/cache').createCache({ BACKEND: 'database' }).get('k').catch((e) => console.log(e.message))"], { cwd: dir, encoding: 'utf8' });
     expect(missing).toContain('uses the database backend, which needs the @manouche/orm package: npm install @manouche/orm');
     // with it, from both module formats, the backend finds the app's connection: the ORM copy of the same format
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error', packPackage('orm', dir), '/work/main/node_modules/better-sqlite3'], { cwd: dir, stdio: 'pipe' });
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--loglevel=error', packPackage('orm', dir), installedPackage('better-sqlite3')], { cwd: dir, stdio: 'pipe' });
     const database = (load: string) => `${load}
 (async () => {
   const db = await connect({ ENGINE: 'sqlite', NAME: ':memory:' }, { models: [] });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { runReadmeExampleFromTarball } from '../../../test-support/readme-example';
+import { installedPackage, runReadmeExampleFromTarball } from '../../../test-support/readme-example';
 
 /** A README code block after `marker`. */
 function block(marker: string): string {
@@ -14,7 +14,7 @@ function block(marker: string): string {
 
 describe('the published package', () => {
   it('installs from its tarball into a fresh project and runs both README examples (Manouche and a real Express app)', () => {
-    const { stdout, expected, dir } = runReadmeExampleFromTarball('security', { extra: ['/work/main/node_modules/express'] });
+    const { stdout, expected, dir } = runReadmeExampleFromTarball('security', { extra: [installedPackage('express')] });
     expect(stdout).toBe(expected);
 
     const code = ts.transpileModule(block('<!-- express-example -->'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
