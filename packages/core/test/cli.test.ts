@@ -123,11 +123,14 @@ describe('runserver', () => {
   });
 
   const script = (extra = '') => bundleScript(`
-    import { createApp, executeFromCommandLine, JsonResponse, path } from '@manouche/core';
+    import { createApp, executeFromCommandLine, HttpResponse, JsonResponse, path } from '@manouche/core';
     ${extra}
     const app = () => createApp({
-      settings: { DEBUG: true, SECRET_KEY: 'dev' },
-      urls: [path('', () => new JsonResponse({ pid: process.pid, version: typeof VERSION === 'undefined' ? 1 : VERSION }))],
+      settings: { DEBUG: true, SECRET_KEY: 'dev', ALLOWED_HOSTS: ['127.0.0.1', '127.0.0.2'] },
+      urls: [
+        path('', () => new JsonResponse({ pid: process.pid, version: typeof VERSION === 'undefined' ? 1 : VERSION })),
+        path('slow/', () => new Promise((resolve) => setTimeout(() => resolve(new HttpResponse('finished')), 500))),
+      ],
     });
     executeFromCommandLine(app).then((code) => { process.exitCode = code; });
   `, 'runserver');
@@ -139,7 +142,7 @@ describe('runserver', () => {
       let output = '';
       const onData = (d: Buffer) => {
         output += d.toString();
-        const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+        const match = /(http:\/\/127\.0\.0\.\d:\d+)\//.exec(output);
         if (match) resolve({ child, url: match[1]!, output: () => output });
       };
       child.stdout!.on('data', onData);
@@ -155,6 +158,23 @@ describe('runserver', () => {
     expect(((await (await fetch(`${url}/`)).json()) as { version: number }).version).toBe(1);
     const exited = new Promise<number | null>((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('listens on --host and --port, and on SIGINT finishes the request in flight before exiting 0', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const { child, url } = await start(script(), ['--noreload', '--host', '127.0.0.2', '--port', String(port)]);
+    expect(url).toBe(`http://127.0.0.2:${port}`);
+    expect((await fetch(`${url}/`)).status).toBe(200);
+    // bound to that address only
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+    const slow = fetch(`${url}/slow/`);
+    await new Promise((r) => setTimeout(r, 150));
+    const exited = new Promise<number | null>((r) => child.once('exit', r));
+    child.kill('SIGINT');
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('finished');
     expect(await exited).toBe(0);
   });
 

@@ -12,6 +12,7 @@ describe('test client', () => {
     path('hop/<int:n>/', (_r, { n }) => (n > 0 ? new HttpResponseRedirect(`/hop/${n - 1}/`) : new HttpResponse('landed'))),
     path('keep/', (r) => (r.method === 'POST' ? new HttpResponseRedirect('/echo/', { status: 307 }) : new HttpResponse('get'))),
     path('echo/', async (r) => new JsonResponse({ method: r.method, form: (await r.form()).toObject() })),
+    path('echo-json/', async (r) => new JsonResponse({ method: r.method, body: await r.json() })),
     path('render/', () => {
       const response = new HttpResponse('<p>rendered</p>');
       response.templateName = 'page.html';
@@ -57,5 +58,13 @@ describe('test client', () => {
   it('posts JSON and urlencoded bodies', async () => {
     const client = new Client(app);
     expect((await client.post('/echo/', { a: ['1', '2'] }, { contentType: 'application/x-www-form-urlencoded' })).json()).toEqual({ method: 'POST', form: { a: '2' } });
+    expect((await client.post('/echo-json/', { a: [1, 2] }, { contentType: 'application/json' })).json()).toEqual({ method: 'POST', body: { a: [1, 2] } });
+  });
+
+  it('sends PUT, PATCH and DELETE with their bodies', async () => {
+    const client = new Client(app);
+    expect((await client.put('/echo-json/', { title: 'new' }, { contentType: 'application/json' })).json()).toEqual({ method: 'PUT', body: { title: 'new' } });
+    expect((await client.patch('/echo-json/', { title: 'patched' }, { contentType: 'application/json' })).json()).toEqual({ method: 'PATCH', body: { title: 'patched' } });
+    expect((await client.delete('/echo/', { why: 'spam' }, { contentType: 'application/x-www-form-urlencoded' })).json()).toEqual({ method: 'DELETE', form: { why: 'spam' } });
   });
 });

@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { BadSignature, dumps, loads, saltedHmac, Signer, SignatureExpired, TimestampSigner } from '../src/index';
+import { BadSignature, constantTimeCompare, dumps, loads, saltedHmac, Signer, SignatureExpired, TimestampSigner } from '../src/index';
+
+// the module object itself (not an import's copy of it), so a spy sees the signer's calls
+const crypto = jest.requireActual<typeof import('node:crypto')>('node:crypto');
 
 /** The same computation in Python's standard library, following django/core/signing.py. */
 function djangoSignature(value: string, key: string, salt: string): string {
@@ -11,6 +14,21 @@ print(base64.urlsafe_b64encode(hmac.new(k, value.encode(), hashlib.sha256).diges
 `;
   return execFileSync('python3', ['-c', script, value, key, salt]).toString().trim();
 }
+
+describe('constantTimeCompare', () => {
+  it('compares with crypto.timingSafeEqual, also when the lengths differ (the time reveals neither)', () => {
+    const spy = jest.spyOn(crypto, 'timingSafeEqual');
+    try {
+      expect(constantTimeCompare('secret-token', 'secret-token')).toBe(true);
+      expect(constantTimeCompare('secret-token', 'secret-tokeN')).toBe(false);
+      expect(constantTimeCompare('secret-token', 'short')).toBe(false);
+      expect(constantTimeCompare('', '')).toBe(true);
+      expect(spy).toHaveBeenCalledTimes(4);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
 
 describe('Signer', () => {
   const key = 'a-signing-key-for-tests';
