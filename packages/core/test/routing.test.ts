@@ -193,4 +193,15 @@ describe('a large URLconf', () => {
     expect(r.resolve('/section1999/5/')?.urlName).toBe('s1999');
     expect(r.resolve('/section0/5/')?.urlName).toBe('s0');
   });
+
+  it('tries only the routes under the matching prefix, not each route in turn', () => {
+    let tests = 0;
+    registerConverter('counted', { regex: '[a-z]+', test: (segment: string) => (tests++, /^[a-z]+$/.test(segment)), toValue: String, toUrl: String });
+    const patterns = Array.from({ length: 2000 }, (_, i) => path(`section${i}/<counted:slug>/`, echo, { name: `c${i}` }));
+    const r = new UrlResolver(patterns);
+    expect(r.resolve('/section1999/news/')?.urlName).toBe('c1999');
+    expect(tests).toBe(1);
+    expect(r.resolve('/nowhere/news/')).toBeNull();
+    expect(tests).toBe(1);
+  });
 });
