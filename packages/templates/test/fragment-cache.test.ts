@@ -1,5 +1,6 @@
 import { createApp, defineApp, type Logger } from '@manouche/core';
 import { Engine, engines, makeTemplateFragmentKey, templatesApp, type FragmentCache } from '../src/index';
+import { cacheApp, caches } from '@manouche/cache';
 import { templateDir } from './helpers';
 
 /** The duck-typed shape @manouche/cache provides. */
@@ -65,6 +66,31 @@ describe('cache() fragment caching', () => {
     expect(await engine.renderAsync('page.eta', { name: 'a' })).toBe('[1:part a]');
     expect(await engine.renderAsync('page.eta', { name: 'a' })).toBe('[1:part a]');
     expect(cache.store.size).toBe(1);
+  });
+
+  it('stores fragments in the real @manouche/cache when its app is installed', async () => {
+    const app = createApp({
+      settings: {
+        SECRET_KEY: 'fragment-cache-tests-secret-key-0123456789-abcdefghijklmnop',
+        INSTALLED_APPS: [templatesApp(), cacheApp()],
+        CACHES: { default: { BACKEND: 'memory', KEY_PREFIX: 'fragments' } },
+        TEMPLATES: [{ DIRS: [dir], OPTIONS: { globals: counter() } }],
+      },
+      urls: [],
+      global: false,
+    });
+    await app.ready();
+    try {
+      const engine = engines(app).engine();
+      expect(await engine.renderAsync('page.eta', { name: 'a' })).toBe('[1:part a]');
+      expect(await engine.renderAsync('page.eta', { name: 'b' })).toBe('[1:part a]');
+      const key = makeTemplateFragmentKey('sidebar', []);
+      expect(await caches.default.get(key)).toBe('1:part a');
+      await caches.default.delete(key);
+      expect(await engine.renderAsync('page.eta', { name: 'b' })).toBe('[2:part b]');
+    } finally {
+      await app.close();
+    }
   });
 
   it('is a no-op without a cache, and in a synchronous render', async () => {
