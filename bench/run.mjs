@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ratioChart } from './fullstack/chart.mjs';
 import { persisted } from './fullstack/checks.mjs';
-import { backendCpu, DB, prepareDatabase } from './fullstack/database.mjs';
+import { backendCpu, databaseFor, DB, prepareDatabases } from './fullstack/database.mjs';
 import { EDGE_CASES, PAGE_TEST, TESTS } from './fullstack/tests.mjs';
 import { checkOf, compare, cpuRatio, pairedRatio, pathOf } from './lib/compare.mjs';
 import { burst, generator, load } from './lib/load.mjs';
@@ -27,6 +27,8 @@ const CONTENDERS = Object.fromEntries(['manouche', 'raw', 'fastify', 'express-ty
 /** Manouche with the full default middleware stack, for /page (against raw's /fortunes). */
 const SITE = { 'manouche-site': contender('manouche-site') };
 const AGAINST = ['raw', 'fastify', 'express-typeorm'];
+/** Each contender's process gets its own database. */
+const envOf = (name) => ({ BENCH_DATABASE: databaseFor(name) });
 const log = (message) => console.error(`[bench] ${message}`);
 
 /** GET with a chosen Host header (fetch will not send one). */
@@ -45,8 +47,10 @@ const getWithHost = (url, host) =>
  * the ?queries= edge cases, and a concurrent burst per test; Manouche also refuses a Host outside
  * ALLOWED_HOSTS. Plain requests only: no load generator needed.
  */
-async function verifyContender(name, script, tests, client) {
-  const server = await startServer(script);
+async function verifyContender(name, script, tests) {
+  const server = await startServer(script, { env: envOf(name) });
+  const client = new pg.Client({ ...DB, database: databaseFor(name) });
+  await client.connect();
   try {
     const expect = async (label, path, check, checkRows) => {
       const response = await fetch(server.url + path);
@@ -71,27 +75,21 @@ async function verifyContender(name, script, tests, client) {
     if (server.stderr()) error.message += `\n${name}'s stderr:\n${server.stderr()}`;
     throw error;
   } finally {
-    await server.stop();
+    await Promise.all([server.stop(), client.end()]);
   }
 }
 
 async function verifyAll(tests) {
-  const client = new pg.Client(DB);
-  await client.connect();
-  try {
-    for (const [name, script] of Object.entries(CONTENDERS)) await verifyContender(name, script, tests, client);
-    for (const [name, script] of Object.entries(SITE)) await verifyContender(name, script, { ...tests, ...PAGE_TEST }, client);
-  } finally {
-    await client.end();
-  }
+  for (const [name, script] of Object.entries(CONTENDERS)) await verifyContender(name, script, tests);
+  for (const [name, script] of Object.entries(SITE)) await verifyContender(name, script, { ...tests, ...PAGE_TEST });
 }
 
 /** Milliseconds from spawning a process to its first successful /db answer (median of 3). */
-async function startupToFirstDb(script) {
+async function startupToFirstDb(name, script) {
   const times = [];
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    const server = await startServer(script);
+    const server = await startServer(script, { env: envOf(name) });
     try {
       while (!(await fetch(server.url + '/db').then((r) => r.ok, () => false)));
       times.push(performance.now() - started);
@@ -114,7 +112,7 @@ async function profileContender(name, tests) {
   for (const [label, test] of Object.entries(tests)) {
     const dir = here(`results/profiles/${name}-${label.replace(/\W+/g, '-').replace(/-$/, '')}`);
     rmSync(dir, { recursive: true, force: true });
-    const server = await startServer(script, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const server = await startServer(script, { env: envOf(name), nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const url = server.url + pathOf(test, name);
     let requests;
     try {
@@ -149,7 +147,7 @@ async function main() {
   const chosen = typeof opts.tests === 'string' ? opts.tests.split(',') : null;
   const tests = Object.fromEntries(Object.entries(TESTS).filter(([label]) => !chosen || chosen.some((c) => label.startsWith(c))));
   const withPage = !chosen || chosen.includes('page');
-  await prepareDatabase(log);
+  await prepareDatabases(Object.keys({ ...CONTENDERS, ...SITE }).map(databaseFor), log);
   if (typeof opts.profile === 'string') {
     return profileContender(opts.profile, opts.profile === 'manouche-site' ? { ...(withPage ? PAGE_TEST : {}), ...tests } : tests);
   }
@@ -160,12 +158,12 @@ async function main() {
   }
 
   const startup = {};
-  for (const [name, script] of Object.entries({ ...CONTENDERS, ...SITE })) startup[name] = await startupToFirstDb(script);
+  for (const [name, script] of Object.entries({ ...CONTENDERS, ...SITE })) startup[name] = await startupToFirstDb(name, script);
   log(`start → first /db: ${Object.entries(startup).map(([n, ms]) => `${n} ${fmt(ms)} ms`).join(', ')}`);
-  const client = new pg.Client(DB);
+  const client = new pg.Client({ ...DB, database: 'postgres' });
   await client.connect();
   try {
-    const options = { ...opts, log, sidecar: () => backendCpu(client), modes: opts['no-side-by-side'] ? ['sequential'] : ['sequential', 'concurrent'] };
+    const options = { ...opts, log, envOf, sidecar: (name) => backendCpu(client, databaseFor(name)), modes: opts['no-side-by-side'] ? ['sequential'] : ['sequential', 'concurrent'] };
     const all = Object.keys(tests).length ? await compare(CONTENDERS, tests, options) : null;
     const page = withPage ? await compare({ ...SITE, raw: CONTENDERS.raw }, PAGE_TEST, options) : null;
     report(tests, all, page, startup);

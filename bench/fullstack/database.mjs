@@ -2,6 +2,7 @@
 import pg from 'pg';
 import { cpuTimeMs } from '../lib/process.mjs';
 
+/** Where a contender's queries go: BENCH_DATABASE, which the harness sets per contender (databaseFor). */
 export const DB = {
   host: process.env.PGHOST ?? '127.0.0.1',
   port: Number(process.env.PGPORT ?? 5432),
@@ -28,23 +29,41 @@ export const FORTUNES = [
 ];
 export const ADDED_FORTUNE = [0, 'Additional fortune added at request time.'];
 
-/** Create the database and tables if missing, and (re)fill them. */
-export async function prepareDatabase(log = console.error) {
+/**
+ * Each contender gets a database of its own (`manouche_bench_raw`…), as TechEmpower runs each
+ * framework alone: contenders loaded side by side never wait on each other's row locks (their
+ * UPDATE statements lock rows in different orders and would deadlock each other), and the
+ * PostgreSQL backends working for each can be told apart by database.
+ */
+export const databaseFor = (contender) => `${DB.database}_${contender.replace(/[^A-Za-z0-9]+/g, '_')}`;
+
+/** Create each database and its tables if missing, and (re)fill them. */
+export async function prepareDatabases(databases, log = console.error) {
   const admin = new pg.Client({ ...DB, database: 'postgres' });
   await admin.connect();
-  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DB.database]);
-  if (exists.rowCount === 0) {
-    log(`creating database ${DB.database}`);
-    await admin.query(`CREATE DATABASE "${DB.database}"`);
+  try {
+    for (const database of databases) {
+      if (!/^\w+$/.test(database)) throw new Error(`Database name ${JSON.stringify(database)}: letters, digits and _ only`);
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (exists.rowCount === 0) {
+        log(`creating database ${database}`);
+        await admin.query(`CREATE DATABASE "${database}"`);
+      }
+    }
+  } finally {
+    await admin.end();
   }
-  await admin.end();
-  const client = new pg.Client(DB);
+  for (const database of databases) await fill(database, log);
+}
+
+async function fill(database, log) {
+  const client = new pg.Client({ ...DB, database });
   await client.connect();
   await client.query('CREATE TABLE IF NOT EXISTS world (id integer PRIMARY KEY, randomnumber integer NOT NULL DEFAULT 0)');
   await client.query('CREATE TABLE IF NOT EXISTS fortune (id integer PRIMARY KEY, message varchar(2048) NOT NULL)');
   const { rows } = await client.query('SELECT count(*)::int AS n FROM world');
   if (rows[0].n !== 10000) {
-    log('filling world with 10,000 rows');
+    log(`filling ${database}.world with 10,000 rows`);
     await client.query('TRUNCATE world');
     await client.query('INSERT INTO world (id, randomnumber) SELECT i, 1 + floor(random() * 10000)::int FROM generate_series(1, 10000) AS i');
   }
@@ -64,11 +83,11 @@ export function queryCount(value) {
 }
 
 /**
- * CPU time used so far by each PostgreSQL backend connected to the benchmark database (other
- * than `client`'s own), as Map<pid, ms>: what a contender's queries cost the database, which a
+ * CPU time used so far by each PostgreSQL backend connected to `database` (other than
+ * `client`'s own), as Map<pid, ms>: what a contender's queries cost the database, which a
  * contender sending costlier SQL makes it spend. Needs the server on this machine (Linux).
  */
-export async function backendCpu(client) {
-  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [DB.database]);
+export async function backendCpu(client, database) {
+  const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
   return new Map(rows.map(({ pid }) => [pid, cpuTimeMs(pid)]).filter(([, ms]) => Number.isFinite(ms)));
 }

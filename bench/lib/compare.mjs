@@ -60,8 +60,9 @@ function cpuDelta(before, after) {
 
 /**
  * contenders: { name: scriptPath }; tests: { label: { path, paths?, check(body, response), headers? } }
- * sidecar: optional async () => Map<pid, cpuMs> of other processes that work for the contender
- * under test (its database backends), sampled around each sequential run.
+ * envOf(name): environment for one contender's process (on top of `env`).
+ * sidecar: optional async (name) => Map<pid, cpuMs> of other processes that work for that
+ * contender (its database backends), sampled around each sequential run.
  * Returns { sequential, concurrent, servers } where sequential/concurrent are
  * { test: { contender: { rps[], p50[], p99[], rssMb[], cpuUs[] } } } (rssMb: the peak RSS during
  * that run, when the kernel lets us reset the high-water mark, else the peak so far; cpuUs: the
@@ -69,9 +70,9 @@ function cpuDelta(before, after) {
  * names, such as the database's backends, in sequential runs) and servers is
  * { contender: { peakRssMb, startupMs } }.
  */
-export async function compare(contenders, tests, { rounds = 5, seconds = 5, warmup = 3, connections = 64, env = {}, log = console.error, modes = ['sequential', 'concurrent'], sidecar } = {}) {
+export async function compare(contenders, tests, { rounds = 5, seconds = 5, warmup = 3, connections = 64, env = {}, envOf = () => ({}), log = console.error, modes = ['sequential', 'concurrent'], sidecar } = {}) {
   const servers = {};
-  for (const [name, script] of Object.entries(contenders)) servers[name] = await startServer(script, { env });
+  for (const [name, script] of Object.entries(contenders)) servers[name] = await startServer(script, { env: { ...env, ...envOf(name) } });
   try {
     await verify(servers, tests);
     for (const [label, test] of Object.entries(tests)) {
@@ -87,15 +88,16 @@ export async function compare(contenders, tests, { rounds = 5, seconds = 5, warm
             const url = server.url + pathOf(test, name);
             const alone = async () => {
               server.resetPeakRss();
-              const sideBefore = await sidecar?.();
+              const sideBefore = await sidecar?.(name);
               const cpuBefore = server.cpuTimeMs();
               const r = await load(url, { connections, seconds, headers: test.headers });
               const cpuMs = server.cpuTimeMs() - cpuBefore;
-              return { r, cpuMs, rssMb: server.peakRssMb(), sidecarMs: sideBefore && cpuDelta(sideBefore, await sidecar()) };
+              return { r, cpuMs, rssMb: server.peakRssMb(), sidecarMs: sideBefore && cpuDelta(sideBefore, await sidecar(name)) };
             };
             let run = await alone();
-            // a shared machine can stall a process for seconds: one failed run is retried, a second fails the benchmark
-            if (problemOf(run.r)) {
+            // a shared machine can stall a process for seconds: a run without answers (or with timeouts) is retried
+            // once; a wrong answer (non-2xx) is the contender's fault and fails the benchmark at once
+            if (problemOf(run.r) && !run.r.non2xx) {
               log(`${name} ${pathOf(test, name)}: ${problemOf(run.r)}; retrying once`);
               run = await alone();
             }
