@@ -361,6 +361,14 @@ export class Cache {
         if (found !== undefined && !(found instanceof StaleValue)) return snapshot(found);
         token = await backend.lock(made, lockMs);
       }
+      if (token !== null) {
+        // the holder before us may have stored the value between our miss and our lock
+        const found = await backend.get(made);
+        if (found !== undefined && !(found instanceof StaleValue)) {
+          await backend.unlock(made, token);
+          return snapshot(found);
+        }
+      }
     }
     try {
       const tags = options.tags?.length ? options.tags : undefined;

@@ -166,6 +166,25 @@ for (const vendor of ['sqlite', 'postgres', 'mysql'] as const) {
       await f.cleanup();
     });
 
+    it('does not compute again when another process stored the value between our miss and our lock', async () => {
+      const f = fixture();
+      const first = f.make({ KEY_PREFIX: 'race-' + vendor });
+      const second = f.make({ KEY_PREFIX: 'race-' + vendor });
+      let calls = 0;
+      const compute = async () => `computed ${++calls}`;
+      const backend = second.backend as Required<typeof second.backend>;
+      const lock = backend.lock.bind(backend);
+      // the first process runs its whole getOrSet() after the second's miss, just before its lock
+      backend.lock = async (key, ttlMs) => {
+        backend.lock = lock;
+        await first.getOrSet('late', compute, 60);
+        return lock(key, ttlMs);
+      };
+      expect(await second.getOrSet('late', compute, 60)).toBe('computed 1');
+      expect(calls).toBe(1);
+      await f.cleanup();
+    });
+
     it('names the missing table and the command that creates it', async () => {
       const cache = createCache({ BACKEND: 'database', LOCATION: 'no_such_cache_table', OPTIONS: { DATABASE: alias } });
       await expect(cache.get('k')).rejects.toThrow(new InvalidCacheBackendError(`The cache table "no_such_cache_table" of CACHES["default"] does not exist in database "${alias}": run manouche createcachetable (or migrate with cacheTableMigration()).`));
