@@ -1,4 +1,5 @@
-import { connect, type Socket } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createApp, HttpResponse, JsonResponse, path, runServer, type RunningServer } from '../src/index';
 import { TEST_SECRET } from './helpers';
 
@@ -137,5 +138,28 @@ describe('the HTTP server under bad input', () => {
     expect(await response.text()).toBe('finished');
     await closing;
     await expect(fetch(`${server.url}/`)).rejects.toThrow();
+  });
+});
+
+describe('the app as a plain node:http request listener', () => {
+  it('serves through http.createServer(app.listener), with no Manouche server around it', async () => {
+    const app = createApp({
+      settings: { SECRET_KEY: TEST_SECRET, ALLOWED_HOSTS: ['127.0.0.1'] },
+      urls: [path('hello/<str:name>/', (_r, { name }) => new JsonResponse({ hello: name }))],
+      env: {},
+    });
+    await app.ready();
+    const server = createServer(app.listener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const response = await fetch(`http://127.0.0.1:${port}/hello/ann/`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ hello: 'ann' });
+      expect((await fetch(`http://127.0.0.1:${port}/nowhere/`)).status).toBe(404);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await app.close();
+    }
   });
 });
