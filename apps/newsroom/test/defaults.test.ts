@@ -1,5 +1,5 @@
 import { outbox, User } from '@manouche/auth';
-import { createSite, csrfTokenIn, logIn, PASSWORD, seedNewsroom, type Site } from './support';
+import { createSite, csrfTokenIn, logIn, makeArticle, type Newsroom, PASSWORD, seedNewsroom, type Site } from './support';
 
 /** Every <form method="post"> in a page carries the CSRF field. */
 function postFormsCarryTokens(html: string): { forms: number; tokens: number } {
@@ -58,5 +58,34 @@ describe("the newsroom runs security's defaults", () => {
     }
     // the pages with a form really have one (a test that finds no form shows nothing)
     expect(pages.slice(0, 6).every((page) => postFormsCarryTokens(page.text).forms > 0)).toBe(true);
+  });
+});
+
+describe('the newsroom renders its pages through @manouche/templates', () => {
+  let site: Site;
+  let n: Newsroom;
+
+  beforeAll(async () => {
+    site = await createSite();
+    n = await seedNewsroom();
+  });
+  afterAll(() => site.close());
+
+  it('with the base layout, the site layout and partials', async () => {
+    const article = await makeArticle(n.annAuthor, n.world, { title: 'Layered pages', tags: [n.climate] });
+    const pages: Array<[string, string, string[]]> = [
+      ['/', 'news/home.eta', ['<article class="card">']],
+      [`/articles/${article.slug}/`, 'news/article.eta', ['<p class="byline">']],
+      ['/search/?q=Layered', 'news/search.eta', ['<article class="card">']],
+    ];
+    for (const [url, template, partials] of pages) {
+      const response = await site.client().get(url);
+      expect(response.status).toBe(200);
+      expect(response.templateName).toBe(template);
+      // base.eta's head and layout.eta's main column wrap the page's own blocks
+      expect(response.text).toMatch(/^<!doctype html>/);
+      expect(response.text).toContain('<main class="main" id="main">');
+      for (const marker of partials) expect(response.text).toContain(marker);
+    }
   });
 });
