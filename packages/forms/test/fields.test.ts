@@ -1,4 +1,4 @@
-import { ValidationError } from '@manouche/core';
+import { MinLengthValidator, ProhibitNullCharactersValidator, RegexValidator, ValidationError } from '@manouche/core';
 import {
   BooleanField,
   CharField,
@@ -67,6 +67,15 @@ describe('CharField', () => {
     const noY = { validate: (v: string): void => { if (v.includes('y')) throw new ValidationError('No y.', 'no_y'); } };
     const f = new CharField({ validators: [noX, noY] });
     expect(clean(f, 'xy')).toEqual({ errors: ['No x.', 'No y.'], codes: ['no_x', 'no_y'] });
+  });
+
+  it("takes core's Django-named validator classes, the same ones the ORM's fields run", () => {
+    const f = new CharField({ validators: [new MinLengthValidator(5), new RegexValidator({ regex: /^[a-z]+$/, message: 'Lowercase letters only.' })] });
+    expect(clean(f, 'AB')).toEqual({
+      errors: ['Ensure this value has at least 5 characters (it has 2).', 'Lowercase letters only.'],
+      codes: ['min_length', 'invalid'],
+    });
+    expect(new CharField({ validators: [new ProhibitNullCharactersValidator()] }).clean('ok')).toBe('ok');
   });
 });
 
