@@ -1,4 +1,4 @@
-import { CASCADE, defineModel, F, FieldError, fields, Length, Lower, Manager, Q, SET_NULL } from '../src/index';
+import { assertNumQueries, CASCADE, defineModel, F, FieldError, fields, Length, Lower, Manager, Q, SET_NULL } from '../src/index';
 import { eachBackend } from './support';
 
 const Author = defineModel('qs.Author', {
@@ -176,6 +176,25 @@ eachBackend('QuerySet', [Author, Tag, Article], ({ db, backend }) => {
       expect(await titles(Article.objects.orderBy('views').reverse())).toEqual(['hello again', 'Hello World', 'Second 100% post_x']);
       expect(await Article.objects.orderBy('?').count()).toBe(3);
       expect((await Article.objects.orderBy('?')).length).toBe(3);
+    });
+
+    it('is immutable and lazy: each call returns a new QuerySet, the original unchanged, no query until read', async () => {
+      await fixtures();
+      const all = Article.objects.all();
+      const popular = all.filter({ views__gte: 10 });
+      const ordered = popular.orderBy('-views');
+      expect(popular).not.toBe(all);
+      expect(ordered).not.toBe(popular);
+      await assertNumQueries(0, async () => {
+        all.filter({ title: 'x' }).exclude({ views: 3 }).orderBy('title').slice(0, 1);
+      });
+      expect(await titles(all)).toEqual(['hello again', 'Hello World', 'Second 100% post_x']);
+      expect(await titles(popular)).toEqual(['hello again', 'Hello World']);
+      expect(await titles(ordered)).toEqual(['hello again', 'Hello World']);
+      // an evaluated QuerySet keeps its rows: reading it again runs no query
+      await assertNumQueries(0, async () => {
+        expect(await titles(ordered)).toEqual(['hello again', 'Hello World']);
+      });
     });
 
     it('slices with LIMIT/OFFSET; first, last, at', async () => {
