@@ -1,9 +1,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
+import { authMigrations } from '@manouche/auth';
 import type { Migration, MigrationSources, ModuleImporter } from '@manouche/orm';
 import { BASE_DIR } from '../paths';
-import auth0001 from './auth/0001_initial';
 import news0001 from './news/0001_initial';
-import sessions0001 from './sessions/0001_initial';
 
 /**
  * The project's migrations, imported statically: the app runs from one
@@ -11,17 +10,17 @@ import sessions0001 from './sessions/0001_initial';
  * After `makemigrations` writes a file, add it here and rebuild.
  */
 const MODULES: Record<string, Record<string, Migration>> = {
-  auth: { '0001_initial': auth0001 },
-  sessions: { '0001_initial': sessions0001 },
   news: { '0001_initial': news0001 },
 };
 
 /** Where makemigrations writes (the sources, next to this file). */
 export const MIGRATIONS_DIR = resolve(BASE_DIR, 'src', 'migrations');
 
-export const migrations: MigrationSources = Object.fromEntries(
-  Object.entries(MODULES).map(([app, modules]) => [app, { directory: join(MIGRATIONS_DIR, app), modules, format: 'ts' as const }]),
-);
+/** auth's and sessions' migrations ship with @manouche/auth; the project's own apps follow. */
+export const migrations: MigrationSources = {
+  ...authMigrations,
+  ...Object.fromEntries(Object.entries(MODULES).map(([app, modules]) => [app, { directory: join(MIGRATIONS_DIR, app), modules, format: 'ts' as const }])),
+};
 
 /** Load a migration file found in MIGRATIONS_DIR from the bundled modules above. */
 export const importMigration: ModuleImporter = async (file) => {

@@ -168,7 +168,8 @@ function makemigrationsCommand(config: CommandsConfig): Command {
     async run(context) {
       const sources = config.sources();
       const graph = await loadMigrations(sources, config.importer());
-      const labels = context.args.length ? context.args : Object.keys(sources);
+      // without names, only apps with a directory: shipped ones (auth's) come with their package's migrations
+      const labels = context.args.length ? context.args : Object.keys(sources).filter((app) => sources[app]!.directory);
       for (const app of labels) {
         if (!sources[app]?.directory) throw new CommandError(`App ${JSON.stringify(app)} has no migrations directory: add it to ormApp({ migrations: { ${app}: { directory } } }).`);
       }
